@@ -1,0 +1,42 @@
+"""Errors as values: every problem found in user input carries a file and a line.
+
+The build collects these and reports them together instead of stopping at the first
+traceback. `PressroomError` is the one exception type user input may raise inside the
+package; it wraps a `Problem` so callers can turn it back into a value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input file, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {kind}{self.message}"
+
+
+class PressroomError(Exception):
+    """Raised for bad user input; always carries a `Problem`."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def problem(path: Path | str, line: int, message: str, *, warning: bool = False) -> Problem:
+    return Problem(str(path), line, message, warning)
+
+
+def fail(path: Path | str, line: int, message: str) -> PressroomError:
+    """Build (not raise) the error for `path:line: message`; callers write `raise fail(...)`."""
+    return PressroomError(problem(path, line, message))

@@ -1,0 +1,134 @@
+"""Markdown -> HTML with one configured Python-Markdown instance per trust level.
+
+Building a `Markdown()` per file is what makes Pelican slow; we build two (raw HTML
+allowed or escaped) once per process and `reset()` them between documents.
+A paragraph holding only `{{< figure N >}}` becomes a <figure> built from the
+article's `images[N-1]` (alt, title, caption, credit, VIRIN), which is how imported
+photo blocks keep their place in the text.
+"""
+from __future__ import annotations
+
+import re
+from html import unescape
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["extra", "toc", "sane_lists"]
+FIGURE = re.compile(r"^\{\{<\s*figure\s+(\d+)\s*>\}\}$")
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class _FigureProcessor(BlockProcessor):
+    def __init__(self, parser: Any, renderer: "MarkdownRenderer") -> None:
+        super().__init__(parser)
+        self.renderer = renderer
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return bool(FIGURE.match(block.strip()))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        number = int(FIGURE.match(blocks.pop(0).strip()).group(1))  # type: ignore[union-attr]
+        images = self.renderer.images
+        if not 1 <= number <= len(images):
+            self.renderer.missing_figures.append(number)
+            return
+        _figure(parent, images[number - 1])
+
+
+def _figure(parent: etree.Element, image: Mapping[str, Any]) -> None:
+    def text(key: str) -> str:
+        value = image.get(key)
+        return str(value).strip() if value is not None else ""
+
+    figure = etree.SubElement(parent, "figure")
+    if text("src") and not _UNSAFE_SCHEME.match(text("src")):
+        etree.SubElement(figure, "img", {"src": text("src"), "alt": text("alt"), "loading": "lazy"})
+    elif text("alt"):
+        placeholder = etree.SubElement(figure, "p", {"class": "figure-description"})
+        placeholder.text = f"Photo: {text('alt')}"
+    caption = etree.SubElement(figure, "figcaption")
+    if text("title"):
+        title = etree.SubElement(caption, "strong", {"class": "figure-title"})
+        title.text = text("title")
+    if text("caption"):
+        body = etree.SubElement(caption, "span", {"class": "figure-caption"})
+        body.text = text("caption")
+    credits = [f"{label} {text(key)}" for label, key in (("Credit:", "credit"), ("VIRIN:", "virin")) if text(key)]
+    if credits:
+        small = etree.SubElement(caption, "small", {"class": "figure-credit"})
+        small.text = " · ".join(credits)
+
+
+class _DropUnsafeLinks(Treeprocessor):
+    """`javascript:` and friends are never emitted from Markdown links or images."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                if _UNSAFE_SCHEME.match(element.get(attribute, "")):
+                    element.set(attribute, "#")
+
+
+class _NeutraliseRawScriptLinks(Postprocessor):
+    """Trusted raw HTML is kept, but a `javascript:` URL in it is still never emitted."""
+
+    _ATTRIBUTE = re.compile(r"""(\b(?:href|src|action|formaction|xlink:href)\s*=\s*["']?)\s*(?:javascript|vbscript)\s*:""", re.IGNORECASE)
+
+    def run(self, text: str) -> str:
+        return self._ATTRIBUTE.sub(r"\1#", text) if ":" in text else text
+
+
+class _PressroomExtension(Extension):
+    def __init__(self, renderer: "MarkdownRenderer") -> None:
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.parser.blockprocessors.register(_FigureProcessor(md.parser, self.renderer), "pressroom_figure", 95)
+        md.treeprocessors.register(_DropUnsafeLinks(md), "pressroom_links", 0)
+
+
+class MarkdownRenderer:
+    """Owns the two reusable Markdown instances; not shared between threads."""
+
+    def __init__(self) -> None:
+        self.images: Sequence[Mapping[str, Any]] = ()
+        self.missing_figures: list[int] = []
+        self._trusted = self._make(allow_html=True)
+        self._escaped = self._make(allow_html=False)
+
+    def _make(self, *, allow_html: bool) -> markdown.Markdown:
+        md = markdown.Markdown(extensions=[*EXTENSIONS, _PressroomExtension(self)], output_format="html")
+        if allow_html:
+            md.postprocessors.register(_NeutraliseRawScriptLinks(md), "pressroom_raw_links", 0)
+        else:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        return md
+
+    def render(self, text: str, *, images: Sequence[Mapping[str, Any]] = (), allow_html: bool = True) -> tuple[str, list[int]]:
+        """Return (html, figure numbers that point at no image)."""
+        md = self._trusted if allow_html else self._escaped
+        self.images, self.missing_figures = images, []
+        try:
+            return md.reset().convert(text), self.missing_figures
+        finally:
+            self.images = ()
+
+
+def plain_text(html: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return " ".join(unescape(_TAGS.sub(" ", html)).split())
+
+
+def first_paragraph(html: str) -> str:
+    match = re.search(r"<p>(.*?)</p>", html, re.DOTALL)
+    return plain_text(match.group(1)) if match else ""

@@ -1,0 +1,179 @@
+"""Articles -> Site: the complete, plain-data description of every page to write.
+
+Python computes every list, count, neighbour and pager here, once; templates only
+present. Groupings are built in one pass over the articles (never one scan per tag),
+and duplicate URLs are found here, before anything is written.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from math import ceil
+
+from .content import Article, Tag
+from .errors import Problem, problem
+from .urls import paginated
+
+RELATED_COUNT = 3
+RELATED_WINDOW = 12   # candidates looked at on each side of an article in each of its tags
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    routes: tuple[str, ...]   # route of every page of this listing
+
+    @property
+    def previous(self) -> str | None:
+        return self.routes[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.routes[self.number] if self.number < self.total else None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list of articles (front page, a tag, a year, a month)."""
+
+    route: str
+    kind: str                 # 'home' | 'tag' | 'year' | 'month'
+    title: str
+    articles: tuple[Article, ...]
+    pager: Pager
+    key: str = ""             # tag slug, 'YYYY' or 'YYYY/MM'
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag: Tag
+    route: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    year: int
+    month: int
+    route: str
+    count: int
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    route: str
+    count: int
+    months: tuple[MonthCount, ...]
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    newer: Article | None
+    older: Article | None
+    related: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    articles: tuple[Article, ...]                 # newest first
+    listings: tuple[Listing, ...]
+    tags: tuple[TagCount, ...]                    # by count, then name
+    years: tuple[YearCount, ...]                  # newest first
+    neighbours: dict[str, Neighbours] = field(default_factory=dict)  # by article route
+
+    @property
+    def newest(self) -> Article | None:
+        return self.articles[0] if self.articles else None
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def find_duplicate_routes(articles: list[Article], reserved: set[str]) -> tuple[list[Article], list[Problem]]:
+    """Keep the first article per URL (case-insensitively, for macOS and Windows checkouts)."""
+    kept: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.source_path):
+        key = article.route.lower()
+        if key in reserved:
+            problems.append(problem(article.source_path, 1, f"its URL /{article.route} is taken by a generated page; give it another 'slug'"))
+        elif key in kept:
+            other = kept[key]
+            problems.append(problem(article.source_path, 1, f"same URL /{article.route} as {other.source_path}; give one of them another 'slug'"))
+        else:
+            kept[key] = article
+    return list(kept.values()), problems
+
+
+def build_site(articles: list[Article], per_page: int) -> Site:
+    ordered = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    tag_of: dict[str, Tag] = {}
+    by_year: dict[int, list[Article]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in ordered:
+        for tag in article.tags:
+            by_tag[tag.slug].append(article)
+            tag_of.setdefault(tag.slug, tag)
+        by_year[article.date.year].append(article)
+        by_month[(article.date.year, article.date.month)].append(article)
+
+    listings = list(paginate("", "home", "Latest releases", ordered, per_page))
+    for slug, members in by_tag.items():
+        listings += paginate(f"tags/{slug}/", "tag", tag_of[slug].name, members, per_page, key=slug)
+    for year, members in by_year.items():
+        listings += paginate(f"{year:04d}/", "year", str(year), members, per_page, key=f"{year:04d}")
+    for (year, month), members in by_month.items():
+        listings += paginate(f"{year:04d}/{month:02d}/", "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page,
+                             key=f"{year:04d}/{month:02d}")
+
+    tags = tuple(sorted((TagCount(tag_of[s], f"tags/{s}/", len(m)) for s, m in by_tag.items()),
+                        key=lambda t: (-t.count, t.tag.name.lower())))
+    years = tuple(
+        YearCount(year, f"{year:04d}/", len(by_year[year]), tuple(
+            MonthCount(year, month, f"{year:04d}/{month:02d}/", len(by_month[(year, month)]))
+            for (y, month) in sorted(by_month, reverse=True) if y == year))
+        for year in sorted(by_year, reverse=True)
+    )
+    return Site(ordered, tuple(listings), tags, years, _neighbours(ordered, by_tag))
+
+
+def paginate(route: str, kind: str, title: str, articles: list[Article] | tuple[Article, ...], per_page: int, key: str = "") -> list[Listing]:
+    total = max(1, ceil(len(articles) / per_page))
+    routes = tuple(paginated(route, n) for n in range(1, total + 1))
+    return [
+        Listing(routes[n - 1], kind, title, tuple(articles[(n - 1) * per_page: n * per_page]), Pager(n, total, routes), key)
+        for n in range(1, total + 1)
+    ]
+
+
+def _neighbours(ordered: tuple[Article, ...], by_tag: dict[str, list[Article]]) -> dict[str, Neighbours]:
+    """Newer/older in date order, and related articles by most shared tags.
+
+    Candidates come from a window around the article in each of its tags' lists, so a tag
+    shared by thousands of releases costs a constant, not a scan; ties go to the nearest date.
+    """
+    position_in_tag = {slug: {a.route: i for i, a in enumerate(members)} for slug, members in by_tag.items()}
+    result = {}
+    for index, article in enumerate(ordered):
+        shared: Counter[str] = Counter()
+        distance: dict[str, int] = {}
+        candidates: dict[str, Article] = {}
+        for tag in article.tags:
+            members = by_tag[tag.slug]
+            at = position_in_tag[tag.slug][article.route]
+            for other in members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+                if other.route != article.route:
+                    shared[other.route] += 1
+                    candidates[other.route] = other
+                    distance[other.route] = abs((other.date - article.date).total_seconds())
+        related = sorted(candidates, key=lambda r: (-shared[r], distance[r], r))[:RELATED_COUNT]
+        result[article.route] = Neighbours(
+            newer=ordered[index - 1] if index > 0 else None,
+            older=ordered[index + 1] if index + 1 < len(ordered) else None,
+            related=tuple(candidates[r] for r in related),
+        )
+    return result

@@ -1,0 +1,134 @@
+"""Site -> (route, bytes) pages through the Jinja2 theme chain.
+
+Themes override by file name: the site's `themes/<name>/` first, then the built-in
+default theme. Templates receive plain data and two URL functions; they compute nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import Config
+from .content import Article
+from .model import MONTH_NAMES, Listing, Site
+from .urls import Urls
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+FEEDS = (("feed.xml", "application/atom+xml", "Atom"), ("rss.xml", "application/rss+xml", "RSS"),
+         ("feed.json", "application/feed+json", "JSON Feed"))
+LIST_TEMPLATES = {"home": "index.html", "tag": "tag.html", "year": "year.html", "month": "month.html"}
+
+
+def default_theme_dir() -> Path:
+    if DEFAULT_THEME.is_dir():
+        return DEFAULT_THEME
+    from importlib.resources import files  # installed without the source tree
+
+    return Path(str(files("pressroom_themes") / "default"))
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """The theme chain, most specific first."""
+    chain = []
+    site_theme = config.site_dir / "themes" / config.theme
+    if site_theme.is_dir():
+        chain.append(site_theme)
+    if config.theme != "default" and (config.site_dir / "themes" / "default").is_dir():
+        chain.append(config.site_dir / "themes" / "default")
+    builtin = default_theme_dir()
+    if builtin.resolve() not in [d.resolve() for d in chain]:
+        chain.append(builtin)
+    return chain
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """Output route -> source file for every theme static file, overrides winning."""
+    found: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(config)):
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found["static/" + path.relative_to(static).as_posix()] = path
+    return found
+
+
+def format_date(moment: datetime, style: str = "long") -> str:
+    if style == "iso":
+        return moment.isoformat()
+    if style == "month":
+        return f"{MONTH_NAMES[moment.month - 1]} {moment.year}"
+    return f"{MONTH_NAMES[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    """JSON for a <script> element: '<', '>' and '&' escaped so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass
+class Renderer:
+    config: Config
+    urls: Urls
+    env: jinja2.Environment
+    static_versions: dict[str, str]
+
+    @classmethod
+    def create(cls, config: Config) -> "Renderer":
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)]),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        urls = Urls.from_config(config)
+        versions = {route: hashlib.sha256(path.read_bytes()).hexdigest()[:10] for route, path in static_files(config).items()}
+        env.globals.update(url=urls.url, absolute_url=urls.absolute_url, config=config, feeds=FEEDS,
+                           asset=lambda route: f"{urls.url(route)}?v={versions.get(route, '0')}",
+                           has_asset=lambda route: route in versions)
+        env.globals["month_names"] = MONTH_NAMES
+        env.filters["date"] = format_date
+        env.filters["json_ld"] = json_ld
+        return cls(config, urls, env, versions)
+
+    def page(self, template: str, route: str, **context: Any) -> bytes:
+        return self.env.get_template(template).render(route=route, **context).encode("utf-8")
+
+    def article(self, site: Site, article: Article) -> bytes:
+        links = site.neighbours[article.route]
+        return self.page("article.html", article.route, article=article, newer=links.newer, older=links.older,
+                         related=links.related, structured_data=self._structured_data(article))
+
+    def listing(self, listing: Listing) -> bytes:
+        return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing)
+
+    def pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
+        """Every HTML page of the site, as (route, bytes)."""
+        for article in site.articles:
+            yield article.route, self.article(site, article)
+        for listing in site.listings:
+            yield listing.route, self.listing(listing)
+        yield "tags/", self.page("tags.html", "tags/", tags=site.tags)
+        yield "archive/", self.page("archive.html", "archive/", years=site.years, total=len(site.articles))
+        yield "search/", self.page("search.html", "search/")
+        yield "404.html", self.page("404.html", "404.html")
+
+    def _structured_data(self, article: Article) -> str:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+            "datePublished": article.date.isoformat(), "dateModified": article.updated.isoformat(),
+            "url": self.urls.absolute_url(article.route), "mainEntityOfPage": self.urls.absolute_url(article.route),
+            "description": article.summary,
+            "author": [{"@type": "Person", "name": name} for name in article.authors]
+            or [{"@type": "Organization", "name": article.source or self.config.title}],
+            "publisher": {"@type": "Organization", "name": self.config.title, "url": self.config.base_url},
+        }
+        if article.image:
+            data["image"] = [self.urls.absolute_url(article.image.lstrip("/")) if "://" not in article.image else article.image]
+        return json_ld(data)

@@ -1,0 +1,74 @@
+"""The one place that knows the base path and turns routes into URLs and files.
+
+A *route* is a page's address relative to the site root, without a leading slash:
+'' for the front page, '2024/10/some-slug/', 'tags/', 'feed.xml'. Templates never join
+paths by hand; they call `url(route)` (base-path aware) or `absolute_url(route)`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from .config import Config
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+@lru_cache(maxsize=65536)
+def slugify(text: str, max_length: int = 80) -> str:
+    """'North Korea' -> 'north-korea'; ASCII only, stable, cached (called for every tag)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def paginated(route: str, number: int) -> str:
+    """Route of page `number` (1-based) of the listing at `route`."""
+    return route if number == 1 else f"{route}page/{number}/"
+
+
+def output_file(route: str) -> str:
+    """Relative output path for a route: directories get an index.html."""
+    return route + "index.html" if route == "" or route.endswith("/") else route
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str
+    base_path: str
+    permalink: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Urls":
+        return cls(config.base_url, config.base_path, config.permalink)
+
+    def article(self, slug: str, date: datetime) -> str:
+        path = self.permalink.format(
+            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+        )
+        return path.lstrip("/")
+
+    def url(self, route: str) -> str:
+        """Site-absolute URL ('/REPO/2024/'), correct at a domain root and under a project path."""
+        return self.base_path + route
+
+    def absolute_url(self, route: str) -> str:
+        return self.base_url + route
+
+    @staticmethod
+    def tag(slug: str) -> str:
+        return f"tags/{slug}/"
+
+    @staticmethod
+    def year(year: int) -> str:
+        return f"{year:04d}/"
+
+    @staticmethod
+    def month(year: int, month: int) -> str:
+        return f"{year:04d}/{month:02d}/"

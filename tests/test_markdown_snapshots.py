@@ -1,0 +1,41 @@
+"""Markdown -> HTML snapshots. Regenerate with UPDATE_SNAPSHOTS=1 after an intended change, and review the diff."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.markup import MarkdownRenderer
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+IMAGES = [{"alt": "Two leaders at podiums.", "title": "Reaffirming Partnerships", "caption": "A joint briefing, Oct. 30, 2024.",
+           "credit": "Air Force Senior Airman Madelyn Keech, DOD", "virin": "241030-D-FN350-1571"}]
+CASES = sorted(SNAPSHOTS.glob("*.md"))
+
+
+@pytest.fixture(scope="module")
+def renderer() -> MarkdownRenderer:
+    return MarkdownRenderer()
+
+
+@pytest.mark.parametrize("source", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("allow_html", [True, False], ids=["trusted", "escaped"])
+def test_snapshot(renderer, source: Path, allow_html: bool) -> None:
+    html, missing = renderer.render(source.read_text(encoding="utf-8"), images=IMAGES, allow_html=allow_html)
+    expected_file = source.with_suffix(f".{'trusted' if allow_html else 'escaped'}.html")
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        expected_file.write_text(html + "\n", encoding="utf-8")
+    assert html + "\n" == expected_file.read_text(encoding="utf-8")
+    assert missing == []
+
+
+def test_instance_is_reused_and_state_does_not_leak(renderer) -> None:
+    first, _ = renderer.render("Text[^1]\n\n[^1]: note", allow_html=False)
+    second, _ = renderer.render("Plain.", allow_html=False)
+    assert "footnote" in first and second == "<p>Plain.</p>"
+
+
+def test_figure_without_image_is_reported(renderer) -> None:
+    html, missing = renderer.render("{{< figure 2 >}}", images=IMAGES)
+    assert missing == [2] and "<figure" not in html
