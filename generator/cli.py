@@ -11,6 +11,7 @@ from . import __version__
 from .build import BuildStopped, build
 from .config import load_config
 from .errors import PressroomError, Problem
+from .ingest import import_seeds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +52,36 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="stop at the first error")
     build_cmd.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     build_cmd.set_defaults(run=run_build)
+
+    import_cmd = commands.add_parser("import", help="turn raw press releases in seeds/ into Markdown in content/",
+                                     description="Import every new or changed file in seeds/ into content/YYYY/slug.md. "
+                                                 "A content file edited by hand is never overwritten unless --force.")
+    import_cmd.add_argument("--site", metavar="DIR", type=Path, default=Path("."), help="site folder (default: current folder)")
+    import_cmd.add_argument("--force", action="store_true", help="re-import even content files edited by hand")
+    import_cmd.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    import_cmd.set_defaults(run=run_import)
+
+    init_cmd = commands.add_parser("init", help="create a new site folder, ready for GitHub Pages",
+                                   description="Create pressroom.toml, content/ with a first release, seeds/, "
+                                               "a GitHub Pages workflow and a .gitignore. Never overwrites a file.")
+    init_cmd.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("."),
+                          help="folder for the new site (created if missing; default: current folder)")
+    init_cmd.add_argument("--title", help="site title (default: from the folder name)")
+    init_cmd.add_argument("--pressroom", metavar="SPEC", default=None,
+                          help="what the workflow pip-installs, e.g. 'git+https://github.com/you/pressroom' "
+                               "(default: pressroom[search] from PyPI)")
+    init_cmd.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    init_cmd.set_defaults(run=run_init)
+
+    serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on save with live reload",
+                                    description="Build the site, serve it under its base path on this machine, "
+                                                "rebuild what each saved file touches and reload the open pages.")
+    _site_options(serve_cmd)
+    serve_cmd.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", metavar="PORT", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--no-open", action="store_true", help="do not open a browser")
+    serve_cmd.set_defaults(run=run_serve)
     return parser
 
 
@@ -74,3 +105,37 @@ def run_build(args: argparse.Namespace) -> int:
     print_problems(result.problems, quiet=args.quiet)
     print(f"{'built' if not result.errors else 'built with errors'}: {result.summary()} -> {config.output_dir}")
     return 1 if result.errors else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    report = import_seeds(config.site_dir / "seeds", config.site_dir / "content", site_dir=config.site_dir,
+                          vocabulary=config.tag_vocabulary, force=args.force)
+    for path in report.written:
+        print(f"imported {path.relative_to(config.site_dir).as_posix()}")
+    for path in report.kept:
+        print(f"kept {path.relative_to(config.site_dir).as_posix()}: edited by hand (--force re-imports it)")
+    print_problems(report.skipped)
+    errors = [p for p in report.skipped if not p.warning]
+    print(f"{len(report.written)} imported, {len(report.unchanged)} unchanged, {len(report.kept)} kept, "
+          f"{len(report.skipped) - len(errors)} skipped, {len(errors)} errors")
+    return 1 if errors else 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .scaffold import DEFAULT_PACKAGE, init_site
+
+    written = init_site(args.dir, title=args.title, package=args.pressroom or DEFAULT_PACKAGE)
+    where = args.dir.resolve()
+    for rel in written:
+        print(f"created {rel}")
+    print(f"new site in {where}\nnext: pressroom build --site {args.dir} && python -m http.server -d {args.dir / '_site'}"
+          "\nthen push to GitHub and set Settings -> Pages -> Source to 'GitHub Actions'")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    config = load_config(args.site, drafts=args.drafts or None)
+    return serve(config, bind=args.bind, port=args.port, open_browser=not args.no_open)

@@ -1,0 +1,244 @@
+"""Page-text captures: ' date YYYY-MM-DD <first page text>' header (or none), site banner,
+title, dateline 'Oct. 30, 2024 | By David Vergun, DOD News', photo blocks, body, site chrome.
+
+Also reads hand-trimmed plain-text releases (title on line 1, body after) and the
+CENTCOM text extraction ('Share' / date / 'Release # …' / 'FOR IMMEDIATE RELEASE').
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from generator.errors import Problem, PressroomError, fail
+
+from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
+from .figures import extract_figures, is_lone_caption, is_meta
+from .model import Release
+from .text import Block, classify, clean, is_speaker, strip_line, summary_of, text_blocks, render_blocks
+
+HEADER = re.compile(r"^[\s\ufeff]*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t\u00a0]*(.*)$")
+BANNER_LEAD = re.compile(r"^An official website of the United States [Gg]overnment\.?\s*", re.I)
+CHROME = re.compile(r"^(?:" + "|".join([
+    r"An official website of the United States [Gg]overnment\.?",
+    r"Here['’]s how you know\.?",
+    r"Official websites use \.gov",
+    r"A?\s*\.gov website belongs to an official government organization in the United States\.",
+    r"Secure \.gov websites use HTTPS",
+    r"A lock \(.*\) or https:// means .*",
+    r"The \.gov means it['’]s official\.",
+    r"Federal government websites often end in \.gov or \.mil\..*",
+    r"The site is secure\.",
+    r"The https:// ensures that you are connecting to the official website.*",
+    r"You have accessed part of a historical collection.*",
+    r"Skip to (?:main )?content", r"Back to top", r"Advertisement",
+    r"Share(?: this)?:?", r"Print", r"E-?mail", r"Facebook", r"Twitter", r"X", r"LinkedIn", r"Reddit", r"Copy Link", r"Copied",
+    r"Photo Gallery", r"Video Gallery", r"Related Stories", r"Related Links", r"Related Content", r"Related Articles",
+    r"Subscribe to Defense\.gov Products", r"Choose which Defense\.gov products you want delivered to your inbox\.",
+    r"Breaking:\s.*", r"Nation & World", r"Local News", r"Top Stories",
+    r"\d+\s+(?:seconds?|minutes?|hours?|days?)\s+ago", r"Updated\s.*\bago",
+    r"-+\s*30\s*-+", r"\\?#{3}", r"-?\s*end\s*-?", r"\*{3}",
+]) + r")$", re.I)
+SECTION_LABELS = {"spotlight", "face of defense", "news", "news stories", "feature", "features", "press release",
+                  "news release", "release", "releases", "transcript", "transcripts", "speech", "speeches",
+                  "statement", "statements", "advisory", "advisories", "media advisory", "contracts", "story"}
+RELEASE_HEADER = re.compile(r"^(?:Release\s*(?:#|No\.?|Number)\s*\S+|FOR IMMEDIATE RELEASE\.?|IMMEDIATE RELEASE)$", re.I)
+FROM_LINE = re.compile(r"^From (?P<who>.*(?:Public Affairs|Affairs Office|Press Service|News Service|Command|Office))$")
+_PLAIN_DATE = MONTH_DATE.replace("?P<month>", "").replace("?P<day>", "").replace("?P<year>", "")
+LEAD_DATE = re.compile(rf"^.{{0,120}}?(?:\(\s*{_PLAIN_DATE}\s*\)|[–—-]+\s*{_PLAIN_DATE}\s*[–—-]+)")
+TRAILING_STORY_BY = re.compile(r"^(?:Story|Article|Written|Compiled) by\s+(?P<who>.+)$", re.I)
+
+
+def skip(path: str, what: str) -> PressroomError:
+    return PressroomError(Problem(path, 0, f"not an article: {what}", warning=True))
+
+
+def title_like(text: str) -> bool:
+    text = clean(text)
+    words = text.split()
+    if not text or len(text) > 250 or len(words) > 35 or len(text) < 3:
+        return False
+    if text.endswith((":", ",")) or (text.endswith(".") and len(words) > 14 and not text.endswith("..")):
+        return False
+    if match_dateline(text) or _date_only(text) or is_lone_caption(text) or is_meta(text) or parse_byline(text):
+        return False
+    if is_speaker(text) or text[0].islower() or not any(c.isalpha() for c in text):
+        return False
+    return True
+
+
+def _date_only(text: str) -> date | None:
+    text = clean(text)
+    m = re.fullmatch(MONTH_DATE + r"\.?", text)
+    if not m:
+        return None
+    return make_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
+
+
+def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
+    from generator.tags import find_tags
+
+    lines = text.split("\n")
+    header_date: date | None = None
+    m = HEADER.match(lines[0])
+    if m:
+        header_date = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        lines[0] = BANNER_LEAD.sub("", m.group(4))
+    else:
+        lines[0] = BANNER_LEAD.sub("", lines[0].lstrip("\ufeff"))
+    lines = [clean(strip_line(line)) for line in lines]
+    _refuse_non_articles(path, lines)
+
+    kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1) if line and not CHROME.match(line)]
+    if not kept:
+        raise fail(path, 0, "no text besides the site banner; nothing to import")
+
+    if all(is_lone_caption(line) or is_meta(line) for _, line in kept):
+        raise skip(path, "photo page (only a photo caption and its credit, no story)")
+
+    # ---- title, dateline, byline at the top
+    labels: list[str] = []
+    title = ""
+    title_at = -1
+    dateline_at = -1
+    when: date | None = None
+    authors: tuple[str, ...] = ()
+    source = ""
+    for i, (_, line) in enumerate(kept[:12]):
+        dl = match_dateline(line)
+        if dl and (not dl[1] or dl[2]):
+            if is_duration(dl[2]):
+                raise skip(path, "video page (the dateline gives a running time, not a story)")
+            dateline_at, when = i, dl[0]
+            if dl[2]:
+                credit = parse_byline(dl[2]) or split_credit(dl[2])
+                authors, source = credit
+            break
+    top = kept[:dateline_at] if dateline_at >= 0 else kept[:6]
+    for i, (_, line) in enumerate(top):
+        if line.lower().rstrip(":") in SECTION_LABELS:
+            labels.append(line)
+            continue
+        if dateline_at >= 0:
+            continue
+        if title_like(line):
+            title, title_at = line, i
+        break
+    if dateline_at >= 0:
+        for i in range(dateline_at - 1, -1, -1):
+            line = kept[i][1]
+            if line.lower().rstrip(":") in SECTION_LABELS:
+                continue
+            if title_like(line):
+                title, title_at = line, i
+            break
+    if not title:
+        first = kept[0][1]
+        why = ("the first line is a photo caption" if is_lone_caption(first) or len(first.split()) > 35
+               else "the capture starts with a release header, not a headline" if _date_only(first)
+               else f"the first line ('{first[:60]}') is not a headline")
+        raise fail(path, kept[0][0], f"no title: {why}; add the headline as the first line")
+
+    start = max(title_at, dateline_at) + 1
+    rest = kept[start:]
+    # byline / unit / 'From … Public Affairs' lines straight after the title or dateline
+    hints = "\n".join(labels)
+    while rest:
+        line = rest[0][1]
+        if not authors and (credit := parse_byline(line)):
+            authors, source = credit[0], credit[1] or source
+            rest = rest[1:]
+            if rest and not source and _unit_line(rest[0][1]):
+                source = rest[0][1]
+                rest = rest[1:]
+            continue
+        if not source and (fm := FROM_LINE.match(line)):
+            source = fm.group("who")
+            rest = rest[1:]
+            continue
+        if when is None and (d := _date_only(line)):
+            when = d
+            rest = rest[1:]
+            continue
+        if RELEASE_HEADER.match(line):
+            hints += "\n" + line
+            rest = rest[1:]
+            continue
+        break
+    if not authors:   # a byline below the lead photo (wire stories on news sites)
+        for j in range(min(8, len(rest))):
+            line = rest[j][1]
+            if credit := parse_byline(line):
+                authors, source = credit[0], credit[1] or source
+                rest = rest[:j] + rest[j + 1:]
+                break
+            if not (is_lone_caption(line) or is_meta(line) or len(line.split()) <= 12 and not line.endswith(".")):
+                break
+    # trailing 'Story by …, American Forces Press Service'
+    while rest and (tm := TRAILING_STORY_BY.match(rest[-1][1])) and len(rest[-1][1]) < 200:
+        names, src = split_credit(tm.group("who"))
+        authors = authors or names
+        source = source or src
+        rest = rest[:-1]
+    if not rest:
+        raise fail(path, kept[-1][0], "no article text after the title; nothing to import")
+
+    items, images = extract_figures([line for _, line in rest])
+    blocks: list[Block] = []
+    pending: list[str] = []
+    transcript = sum(1 for item in items if isinstance(item, str) and is_speaker(item)) >= 2
+
+    def flush() -> None:
+        blocks.extend(text_blocks(pending, headings=not transcript))
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, int):
+            flush()
+            blocks.append(Block("fig", number=item))
+        else:
+            pending.append(item)
+    flush()
+    if not any(b.kind == "p" for b in blocks):
+        raise fail(path, rest[0][0], "no article paragraphs, only photo captions; nothing to import")
+
+    if when is None:
+        first_para = next((b.text for b in blocks if b.kind == "p"), "")
+        lm = LEAD_DATE.match(first_para)
+        if lm:
+            when = parse_month_date(lm.group(0))
+    when = when or header_date
+    if when is None:
+        raise fail(path, 0, "no date: no dateline ('Oct. 30, 2024 | …'), no 'date YYYY-MM-DD' header and no date in the lead; add a 'date YYYY-MM-DD' first line")
+
+    lead = next((b.text for b in blocks if b.kind == "p"), "")
+    if not source and re.search(r"\((?:AP)\)", lead[:120]):
+        source = "Associated Press"
+    kind = classify(title, blocks, source=source, hints=hints) or "story"
+    body = render_blocks(blocks)
+    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    return Release(
+        title=title, date=when, body=body, authors=authors, source=source, kind=kind,
+        summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
+    )
+
+
+def _unit_line(text: str) -> bool:
+    from .dateline import _ORG_WORDS
+    return len(text) < 100 and not text.endswith(".") and bool(_ORG_WORDS.search(text) or re.search(r"\b\d+(?:st|nd|rd|th)\b", text))
+
+
+def _refuse_non_articles(path: str, lines: list[str]) -> None:
+    joined = "\n".join(lines[:80])
+    if re.search(r"^(?:List of News Stories|Stories from around the Defense Department\.|Check out the latest from around the Defense Department\.|What['’]s New)$", joined, re.M) \
+            or len(re.findall(r"^News \|$", joined, re.M)) >= 3 or re.search(r"^Tag:\s", joined, re.M) \
+            or sum(1 for line in lines if line in ("Stories", "Photos", "Videos", "Video", "Articles")) >= 2 \
+            and not any(match_dateline(line) for line in lines[:40]):
+        raise skip(path, "listing page (a list of stories or a section's front page, not one story)")
+    if re.search(r"^Snapshots of what['’]s happening in the Defense Department\.?$", joined, re.M) \
+            or re.search(r"^IMAGE INFO\b|^Photo ID:|\[Image \d+ of \d+\]|^Content Credentials\b", joined, re.M):
+        raise skip(path, "photo page (a picture with its caption, no story)")
+    if re.search(r"\[Video \d+ of \d+\]|^VIDEO INFO\b|^Video by\s", joined, re.M):
+        raise skip(path, "video page")
+    dates_alone = sum(1 for line in lines if _date_only(line))
+    if dates_alone >= 4:
+        raise skip(path, "listing page (a list of dated stories, not one story)")

@@ -1,0 +1,117 @@
+"""RSS 2.0 and Atom: a whole feed or single `<item>`/`<entry>` snippets (as state.gov publishes
+them, with undeclared `dc:`/`content:` prefixes), each item becoming one release.
+
+Read with tolerant regular expressions rather than an XML parser, because snippets are
+not well-formed documents; the item's HTML body goes through `html.html_lines`.
+"""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from generator.errors import PressroomError, fail
+
+from .dateline import parse_any
+from .html import html_lines, lines_to_blocks, parse_fragment
+from .model import Release
+from .text import classify, clean, render_blocks, summary_of, title_case_name
+
+ITEM = re.compile(r"<(item|entry)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+TITLE_WORDS = re.compile(r"\b(?:Secretary|Spokesperson|Minister|Ambassador|Department|Office|Deputy|Assistant|Under|"
+                         r"Special|Envoy|Director|Coordinator|President|Administrator|Counselor|Chief|Bureau|Principal|"
+                         r"Representative|Advisor|Adviser|Press|Staff|Embassy|Mission|Consulate|Commission)\b")
+ORG_CREATOR = re.compile(r"^(?:The )?(?:Office|Bureau|Department|U\.S\. Department|Embassy|Mission|Consulate)\b")
+
+
+def looks_like_feed(text: str, suffix: str) -> bool:
+    head = text[:3000].lstrip().lower()
+    if head.startswith(("<rss", "<feed", "<item", "<entry", "<rdf:rdf")):
+        return True
+    if head.startswith("<?xml") and re.search(r"<(rss|feed|item|entry)\b", head):
+        return True
+    return suffix in (".rss", ".atom") or (suffix == ".xml" and bool(ITEM.search(text)))
+
+
+def _field(block: str, *names: str) -> str:
+    for name in names:
+        m = re.search(rf"<{re.escape(name)}\b([^>]*?)(?:/>|>(.*?)</{re.escape(name)}\s*>)", block, re.S | re.I)
+        if m:
+            inner = m.group(2) or ""
+            if "<![CDATA[" in inner:
+                return "".join(CDATA.findall(inner))
+            attrs = m.group(1) or ""
+            if not inner and name == "link":
+                href = re.search(r'href="([^"]*)"', attrs)
+                return unescape(href.group(1)) if href else ""
+            return unescape(inner)   # XML text: entities once (Atom type="html" then holds markup)
+    return ""
+
+
+def _plain(markup: str) -> str:
+    return clean(unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def _people(creator: str) -> tuple[str, ...]:
+    """'Antony J. Blinken, Secretary of State, Prak Sokhonn, Cambodian …' -> ('Antony J. Blinken', 'Prak Sokhonn')."""
+    names = []
+    for part in (p.strip() for p in creator.split(",")):
+        if not part:
+            continue
+        if not TITLE_WORDS.search(part) and 2 <= len(part.split()) <= 5 and part[0].isupper():
+            names.append(title_case_name(part))
+        else:
+            m = re.search(r"\b((?:[A-Z][a-z'’-]+|[A-Z]\.)(?: (?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3})$", part)
+            if m and not TITLE_WORDS.search(m.group(1)) and TITLE_WORDS.search(part[: m.start()]):
+                names.append(m.group(1))
+    return tuple(dict.fromkeys(names))
+
+
+def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Release]:
+    items = ITEM.findall(text)
+    if not items:
+        raise fail(path, 0, "a feed with no <item> or <entry>; nothing to import")
+    channel_title = _plain(_field(text.split("<item", 1)[0].split("<entry", 1)[0], "title"))
+    releases, first_error = [], None
+    for _, block in items:
+        try:
+            releases.append(_item(path, block, channel_title, vocabulary))
+        except PressroomError as exc:
+            first_error = first_error or exc
+    if not releases:
+        raise first_error or fail(path, 0, "no usable item in this feed")
+    return releases
+
+
+def _item(path: str, block: str, channel: str, vocabulary: tuple[str, ...]) -> Release:
+    from generator.tags import find_tags
+
+    title = _plain(_field(block, "title"))
+    if not title:
+        raise fail(path, 0, "no title: a feed item without <title>")
+    stamp = _field(block, "pubDate", "dc:date", "published", "updated")
+    when = parse_any(_plain(stamp))
+    if when is None:
+        raise fail(path, 0, f"no date: the item '{title[:60]}' has no usable pubDate/published")
+    link = _plain(_field(block, "link", "guid"))
+    creator = _plain(_field(block, "dc:creator", "author", "name"))
+    if "<name" in _field(block, "author"):
+        creator = _plain(re.sub(r".*?<name>(.*?)</name>.*", r"\1", _field(block, "author"), flags=re.S))
+    markup = _field(block, "content:encoded", "content") or _field(block, "description", "summary")
+    root = parse_fragment(markup if "<" in markup else "<p>" + "</p><p>".join(markup.split("\n\n")) + "</p>")
+    lines = html_lines(root) if root is not None else []
+    if lines and creator and lines[0][1] == creator:
+        lines = lines[1:]   # the issuing office/speaker line repeats dc:creator
+    blocks = lines_to_blocks(lines)
+    if not any(b.kind == "p" for b in blocks):
+        raise fail(path, 0, f"no text: the item '{title[:60]}' has an empty body")
+    state = "state.gov" in link
+    if creator and ORG_CREATOR.search(creator):
+        authors, source = (), creator
+    else:
+        authors = _people(creator)
+        source = "U.S. Department of State" if state else channel
+    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    kind = classify(title, blocks, source=source) or "release"
+    return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
+                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)))

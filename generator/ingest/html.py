@@ -1,0 +1,233 @@
+"""HTML captures of one article page: af.mil / defense.gov ArticleCS (print view), CENTCOM's
+2015 release page, and a generic fallback (h1 + the densest block of paragraphs).
+
+`html_lines` turns an HTML fragment into (kind, text) lines and is shared with the feed reader.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import lxml.etree
+import lxml.html
+
+from generator.errors import fail
+
+from .capture import CHROME, RELEASE_HEADER, _date_only, skip
+from .dateline import parse_any, parse_byline, parse_month_date, split_credit
+from .figures import split_caption_credit
+from .model import Image, Release
+from .text import Block, classify, clean, is_speaker, looks_like_heading, render_blocks, summary_of, text_blocks, BULLET
+
+SKIP_TAGS = {"script", "style", "noscript", "input", "select", "option", "button", "textarea", "nav", "iframe",
+             "svg", "form", "head", "title", "meta", "link", "template", "object", "embed"}
+BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "td", "th", "tr", "table", "tbody", "thead", "header",
+              "footer", "center", "main", "figure", "figcaption", "dl", "dt", "dd", "pre", "address", "aside", "body", "html", "hr"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BOLD = {"strong", "b"}
+
+
+def looks_like_html(text: str, suffix: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return suffix in (".html", ".htm", ".xhtml") or head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def parse_fragment(markup: str) -> lxml.html.HtmlElement | None:
+    if not markup.strip():
+        return None
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def html_lines(root) -> list[tuple[str, str]]:
+    """Fragment -> [(kind, text)] with kind 'p', 'h', 'li', 'oli'; <br> splits lines."""
+    out: list[tuple[str, str]] = []
+    buf: list[tuple[str, bool]] = []
+
+    def flush() -> None:
+        text = clean("".join(t for t, _ in buf))
+        bold = all(b for t, b in buf if t.strip())
+        buf.clear()
+        if text:
+            out.append(("h" if bold and looks_like_heading(text.rstrip(":")) and not text.endswith(":") else "p", text))
+
+    def walk(el, bold: bool) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in SKIP_TAGS:
+            if el.tail:
+                buf.append((el.tail, bold))
+            return
+        if tag == "br":
+            flush()
+        elif tag in HEADINGS:
+            flush()
+            text = clean(el.text_content())
+            if text:
+                out.append(("h", text))
+        elif tag in ("ul", "ol"):
+            flush()
+            for li in el.iter("li"):
+                text = clean(" ".join(li.itertext()))
+                if text:
+                    out.append(("oli" if tag == "ol" else "li", text))
+        elif tag == "img":
+            pass
+        else:
+            block = tag in BLOCK_TAGS or tag == "li"
+            if block:
+                flush()
+            inner_bold = bold or tag in BOLD
+            if el.text:
+                buf.append((el.text, inner_bold))
+            for child in el:
+                walk(child, inner_bold)
+            if block:
+                flush()
+        if el.tail:
+            buf.append((el.tail, bold))
+
+    walk(root, False)
+    flush()
+    return out
+
+
+def lines_to_blocks(lines: list[tuple[str, str]], *, bare_headings: bool = False) -> list[Block]:
+    """(kind, text) lines -> blocks; consecutive list items become one list; '*  x' text lines too."""
+    transcript = sum(1 for k, t in lines if k == "p" and is_speaker(t)) >= 2
+    blocks: list[Block] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        blocks.extend(text_blocks(pending, headings=bare_headings and not transcript))
+        pending.clear()
+
+    for kind, text in lines:
+        if kind == "h":
+            flush()
+            blocks.append(Block("h", text))
+        elif kind in ("li", "oli"):
+            flush()
+            list_kind = "ol" if kind == "oli" else "ul"
+            if blocks and blocks[-1].kind == list_kind:
+                blocks[-1] = Block(list_kind, items=blocks[-1].items + (text,))
+            else:
+                blocks.append(Block(list_kind, items=(text,)))
+        else:
+            pending.append(text)
+    flush()
+    return blocks
+
+
+def _text(el) -> str:
+    return clean(el.text_content()) if el is not None else ""
+
+
+def _first(root, xpath: str):
+    found = root.xpath(xpath)
+    return found[0] if found else None
+
+
+def _pick(root, *xpaths: str):
+    for xpath in xpaths:
+        found = _first(root, xpath)
+        if found is not None:
+            return found
+    return None
+
+
+def _src(value: str) -> str:
+    value = (value or "").strip()
+    if re.match(r"^https?://", value):
+        return value
+    m = re.match(r"^(?:\.\./)+((?:[a-z0-9-]+\.)+(?:mil|gov|com|org|net))/(.+)$", value)   # HTTrack mirror path
+    return f"https://{m.group(1)}/{m.group(2)}" if m else ""
+
+
+def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
+    from generator.tags import find_tags
+
+    try:
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        raise fail(path, 0, "not readable HTML; nothing to import") from None
+    if doc is None:
+        raise fail(path, 0, "not readable HTML; nothing to import")
+
+    title_el = _pick(doc, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
+                     "//*[contains(@class, 'contentheading')]", "//h1")
+    title = _text(title_el)
+    if not title:
+        meta = _first(doc, "//meta[@property='og:title']/@content")
+        page_title = _text(_first(doc, "//title"))
+        title = clean(meta or "") or (max(page_title.split(" | "), key=len) if page_title else "")
+    if not title:
+        raise fail(path, 0, "no title: the page has no <h1> or <title>; nothing to import")
+
+    when: date | None = None
+    authors: tuple[str, ...] = ()
+    source = ""
+    info = _first(doc, "//*[contains(@class, 'da_story_info')]")
+    if info is not None:
+        info_text = _text(info)
+        m = re.search(r"/?\s*Published\s+(.*)$", info_text)
+        if m:
+            when = parse_month_date(m.group(1))
+            info_text = info_text[: m.start()].strip(" /")
+        credit = parse_byline(info_text) or (split_credit(info_text) if info_text else ((), ""))
+        authors, source = credit
+    if when is None:
+        stamp = _pick(doc, "//meta[@property='article:published_time']/@content", "//time/@datetime")
+        when = parse_any(str(stamp)) if stamp else None
+
+    body_el = _pick(doc, "//*[contains(@class, 'da_black')]", "//*[@itemprop='articleBody']", "//article")
+    if body_el is None:
+        body_el = _densest(doc)
+    if body_el is None:
+        raise fail(path, 0, "no article text found in this page")
+    lines = [(k, t) for k, t in html_lines(body_el) if not CHROME.match(t)]
+    hints = ""
+    while lines and (RELEASE_HEADER.match(lines[0][1]) or _date_only(lines[0][1]) or lines[0][1] == title):
+        if when is None and _date_only(lines[0][1]):
+            when = _date_only(lines[0][1])
+        hints += "\n" + lines[0][1]
+        lines = lines[1:]
+    blocks = lines_to_blocks(lines)
+    if not any(b.kind == "p" for b in blocks):
+        raise fail(path, 0, "no article paragraphs in this page; nothing to import")
+    if when is None:
+        raise fail(path, 0, "no date: the page gives no publication date")
+
+    images = _af_images(doc)
+    blocks += [Block("fig", number=n) for n in range(1, len(images) + 1)]
+    if "centcom.mil" in text[:50000] and not source:
+        source = "U.S. Central Command"
+    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    kind = classify(title, blocks, source=source, hints=hints) or "story"
+    return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
+                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images))
+
+
+def _densest(doc):
+    best, score = None, 0
+    for el in doc.iter("div", "td", "section", "main"):
+        n = sum(len(clean(p.text_content())) for p in el.findall("p"))
+        n += sum(len(clean(br.tail or "")) for br in el.findall("br"))
+        if n > score:
+            best, score = el, n
+    return best
+
+
+def _af_images(doc) -> list[Image]:
+    images = []
+    for item in doc.xpath("//*[contains(@class, 'da_media_item')]"):
+        img = _first(item, ".//img")
+        alt = clean(img.get("alt", "")) if img is not None else ""
+        paragraphs = [_text(p) for p in item.findall(".//p")]
+        paragraphs = [p for p in paragraphs if p and not re.search(r"DOWNLOAD HI-RES|PHOTO DETAILS", p)]
+        caption, credit = split_caption_credit(paragraphs[-1] if paragraphs else alt)
+        src = img.get("src", "") if img is not None else ""
+        virin = re.search(r"(\d{6}-[A-Z]-[A-Z0-9]{5}-[A-Z0-9]+)\.(?:jpe?g|png)$", src, re.I)
+        images.append(Image(alt=alt, caption=caption, credit=credit, virin=virin.group(1) if virin else "", src=_src(src)))
+    return images
