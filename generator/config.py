@@ -59,6 +59,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "tag_vocabulary": list,
 }
 _PERMALINK_FIELDS = ("{slug}",)
+_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def load_config(site_dir: Path, **overrides: Any) -> Config:
@@ -143,6 +144,10 @@ def _check(config: Config) -> Config:
         raise bad("permalink", "must start and end with '/' and contain {slug}, e.g. '/{year}/{month}/{slug}/'")
     if ".." in config.permalink.split("/"):
         raise bad("permalink", "must not contain '..'")
+    segments = re.sub(r"\{[a-z]+\}", "x", config.permalink)[1:-1].split("/")
+    if not all(_SEGMENT.match(part) and part != "." for part in segments):
+        raise bad("permalink", "may hold only letters, digits, '-', '_', '.' and the placeholders between single '/'; "
+                  "e.g. '/{year}/{month}/{slug}/'")
     if not config.output.strip():
         raise bad("output", "must name a folder, e.g. '_site'")
     return config

@@ -10,14 +10,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 LAYERS = [
     {"__main__"},
     {"cli"},
-    {"serve", "reload_client"},
+    {"serve"},
     {"incremental"},
     {"build"},
     {"render", "feeds", "search", "scaffold", "cache"},
     {"model"},
     {"content"},
     {"urls", "markup", "ingest"},
-    {"config", "tags", "output"},
+    {"config", "tags", "output", "fastmd", "reload_client"},
     {"errors"},
     {"__init__"},
 ]
