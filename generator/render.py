@@ -93,6 +93,7 @@ class Renderer:
                            asset=lambda route: f"{urls.url(route)}?v={versions.get(route, '0')}",
                            has_asset=lambda route: route in versions)
         env.globals["month_names"] = MONTH_NAMES
+        env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month)
         env.filters["date"] = format_date
         env.filters["json_ld"] = json_ld
         return cls(config, urls, env, versions)
@@ -103,7 +104,8 @@ class Renderer:
     def article(self, site: Site, article: Article) -> bytes:
         links = site.neighbours[article.route]
         return self.page("article.html", article.route, article=article, newer=links.newer, older=links.older,
-                         related=links.related, structured_data=self._structured_data(article))
+                         related=links.related, structured_data=self._structured_data(article),
+                         image_url=self._image_url(article))
 
     def listing(self, listing: Listing) -> bytes:
         return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing)
@@ -114,6 +116,10 @@ class Renderer:
             yield article.route, self.article(site, article)
         for listing in site.listings:
             yield listing.route, self.listing(listing)
+        yield from self.site_pages(site)
+
+    def site_pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
+        """The pages besides articles and listings (few and cheap: rebuilt on every build)."""
         yield "tags/", self.page("tags.html", "tags/", tags=site.tags)
         yield "archive/", self.page("archive.html", "archive/", years=site.years, total=len(site.articles))
         yield "search/", self.page("search.html", "search/")
@@ -130,5 +136,11 @@ class Renderer:
             "publisher": {"@type": "Organization", "name": self.config.title, "url": self.config.base_url},
         }
         if article.image:
-            data["image"] = [self.urls.absolute_url(article.image.lstrip("/")) if "://" not in article.image else article.image]
+            data["image"] = [self._image_url(article)]
         return json_ld(data)
+
+    def _image_url(self, article: Article) -> str:
+        """Absolute URL of the article's share image, or '' when it has none."""
+        if not article.image:
+            return ""
+        return article.image if "://" in article.image else self.urls.absolute_url(article.image.lstrip("/"))
