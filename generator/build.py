@@ -5,7 +5,7 @@ Reads as a recipe, in the order data flows: seeds -> content -> site model -> pa
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,7 +68,11 @@ class Problems(list[Problem]):
 
 
 def build(config: Config, *, strict: bool = False, run_import: bool = True, search: bool = True) -> BuildResult:
-    """`search=False` skips Pagefind (live preview) and keeps the previous build's index."""
+    """The straightforward recipe, without cache or incremental work: the reference the fast path must match.
+
+    `search=False` skips Pagefind (live preview) and keeps the previous build's index.
+    `pressroom build` runs the cached, incremental `incremental.build_cached`, which writes the same bytes.
+    """
     started = time.perf_counter()
     problems = Problems(strict)
     check_output_dir(config.output_dir, config.site_dir)
@@ -107,15 +111,25 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
 def gather_articles(config: Config, problems: Problems) -> list[Article]:
     """Every publishable article: parsed, validated, drafts and future releases held back."""
     renderer, urls = MarkdownRenderer(), Urls.from_config(config)
-    articles = []
+    loaded = (load_file(path, config, renderer, urls) for path in content_paths(config, problems))
+    return select_articles(loaded, config, problems)
+
+
+def content_paths(config: Config, problems: Problems) -> list[Path]:
+    """The content files to read, in build order."""
     files, clashes = drop_case_collisions(content_files(config.site_dir / "content"), config.site_dir)
     for item in clashes:
         problems.add(item)
-    for path in files:
-        loaded = load_file(path, config, renderer, urls)
-        for item in loaded.problems:
+    return files
+
+
+def select_articles(loaded: Iterable[Loaded], config: Config, problems: Problems) -> list[Article]:
+    """Report each file's problems; hold back drafts, future releases and duplicate URLs."""
+    articles = []
+    for item_loaded in loaded:
+        for item in item_loaded.problems:
             problems.add(item)
-        article = loaded.article
+        article = item_loaded.article
         if article is None:
             continue
         if article.draft and not config.drafts:
@@ -149,5 +163,17 @@ def render_site(site: Site, renderer: Renderer) -> Iterator[tuple[str, bytes]]:
     for route, html in renderer.pages(site):
         routes.append(route)
         yield output_file(route), html
+    yield from extra_files(site, renderer, routes)
+
+
+def extra_files(site: Site, renderer: Renderer, page_routes: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Everything besides the HTML pages (feeds, sitemap, .nojekyll...), given every page's route.
+
+    The incremental engine regenerates these when the newest articles, any route or any
+    date changes; add new site-wide files here.
+    """
     yield ".nojekyll", b""
-    yield from feeds.feed_files(site, renderer.config, routes)
+    yield from feeds.feed_files(site, renderer.config, page_routes)
+
+
+build_uncached = build   # the name the incremental tests use for the reference

@@ -101,7 +101,9 @@ def print_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
 def run_build(args: argparse.Namespace) -> int:
     output = str(Path(args.output).resolve()) if args.output else None
     config = load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
-    result = build(config, strict=args.strict)
+    from .incremental import build_cached   # cached and incremental; same bytes as build()
+
+    result = build_cached(config, strict=args.strict)
     print_problems(result.problems, quiet=args.quiet)
     print(f"{'built' if not result.errors else 'built with errors'}: {result.summary()} -> {config.output_dir}")
     return 1 if result.errors else 0

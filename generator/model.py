@@ -6,8 +6,10 @@ and duplicate URLs are found here, before anything is written.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import ceil
 
 from .content import Article, Tag
@@ -98,7 +100,7 @@ def find_duplicate_routes(articles: list[Article], reserved: set[str]) -> tuple[
     problems = []
     for article in sorted(articles, key=lambda a: a.source_path):
         key = article.route.lower()
-        if key in reserved:
+        if takes_generated_route(key, reserved):
             problems.append(problem(article.source_path, 1, f"its URL /{article.route} is taken by a generated page; give it another 'slug'"))
         elif key in kept:
             other = kept[key]
@@ -106,6 +108,22 @@ def find_duplicate_routes(articles: list[Article], reserved: set[str]) -> tuple[
         else:
             kept[key] = article
     return list(kept.values()), problems
+
+
+_LISTING_ROUTE = re.compile(r"^\d{4}/(\d{2}/)?(page/\d+/)?$")
+_SITEMAP = re.compile(r"^sitemap(-\d+)?\.xml$")
+
+
+@lru_cache(maxsize=8)
+def _reserved_names(reserved: frozenset[str]) -> frozenset[str]:
+    return frozenset(name.lower().rstrip("/") for name in reserved)
+
+
+def takes_generated_route(key: str, reserved: set[str]) -> bool:
+    """True when an article at `key` would collide with a generated page or file, or sit inside one."""
+    top = key.split("/", 1)[0]
+    names = _reserved_names(frozenset(reserved))
+    return key in reserved or top in names or bool(_SITEMAP.match(top) or _LISTING_ROUTE.match(key))
 
 
 def build_site(articles: list[Article], per_page: int) -> Site:

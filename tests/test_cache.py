@@ -1,0 +1,127 @@
+"""The build cache: checksummed, keyed, and never able to make a build wrong."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import write_corpus  # noqa: E402
+from generator.incremental import build_cached as build  # noqa: E402
+from generator.cache import CACHE_DIR, DiskCache, MAGIC  # noqa: E402
+from generator.config import load_config  # noqa: E402
+from generator.fastmd import speed_up  # noqa: E402
+from generator.markup import MarkdownRenderer  # noqa: E402
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_round_trip_and_key(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path)
+    cache.save("articles", "k1", {"a": 1})
+    assert cache.load("articles", "k1") == {"a": 1}
+    assert cache.load("articles", "other-key") is None
+    assert cache.load("missing", "k1") is None
+    assert (tmp_path / CACHE_DIR / ".gitignore").read_text().strip().endswith("*")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_damaged_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    cache = DiskCache(tmp_path)
+    cache.save("articles", "k", list(range(1000)))
+    path = cache.path("articles")
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data[-10] ^= 0xFF
+    elif damage == "garbage":
+        data = bytearray(b"not a cache at all")
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    assert cache.load("articles", "k") is None
+
+
+def test_checksum_covers_payload(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path)
+    cache.save("pages", "k", "value")
+    assert cache.path("pages").read_bytes().startswith(MAGIC)
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    root = write_corpus(25, tmp_path / "site")
+    (root / "pressroom.toml").write_text('title = "T"\nbase_url = "https://example.org/"\nper_page = 4\nsearch = false\n')
+    return root
+
+
+def test_corrupted_cache_gives_the_same_site(site: Path) -> None:
+    config = load_config(site)
+    build(config, run_import=False)
+    first = tree(site / "_site")
+    for name in ("articles", "pages"):
+        path = site / CACHE_DIR / f"{name}.pickle"
+        path.write_bytes(path.read_bytes()[:100])
+    build(config, run_import=False)
+    assert tree(site / "_site") == first
+    shutil.rmtree(site / CACHE_DIR)
+    build(config, run_import=False)
+    assert tree(site / "_site") == first
+
+
+def test_edit_between_builds_is_seen(site: Path) -> None:
+    config = load_config(site)
+    build(config, run_import=False)
+    path = sorted((site / "content").rglob("*.md"))[3]
+    text = path.read_text()
+    path.write_text(text.replace('title: "', 'title: "Changed ', 1))   # same second, maybe same size class
+    result = build(config, run_import=False)
+    assert result.written
+    assert b"Changed " in (site / "_site" / result.written[0]).read_bytes() or any(
+        b"Changed " in (site / "_site" / name).read_bytes() for name in result.written if name.endswith(".html"))
+
+
+def test_output_edited_by_hand_is_repaired(site: Path) -> None:
+    config = load_config(site)
+    build(config, run_import=False)
+    first = tree(site / "_site")
+    (site / "_site" / "index.html").write_text("vandalised")
+    build(config, run_import=False)
+    assert tree(site / "_site") == first
+
+
+def test_config_change_invalidates(site: Path) -> None:
+    build(load_config(site), run_import=False)
+    (site / "pressroom.toml").write_text('title = "Other"\nbase_url = "https://example.org/x/"\nper_page = 4\nsearch = false\n')
+    build(load_config(site), run_import=False)
+    assert b"Other" in (site / "_site" / "index.html").read_bytes()
+    assert b"/x/tags/" in (site / "_site" / "index.html").read_bytes()
+
+
+MARKDOWN_SAMPLES = [
+    "plain words only, nothing special at all",
+    "a  \nb *c* _d_ `e` \\* &amp; <span>x</span> <http://x.y> <a@b.c> [l](u) ![i](s) [^1]\n\n[^1]: note",
+    "**bold** and __also__ and ***both*** * not * _ not _",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\nTerm\n: definition\n\n*[HTML]: Hyper Text\nHTML here",
+    "```\ncode *not em*\n```\n\n# Heading {#id .cls}\n\ntext with &copy; and &#169; and < lone",
+    "<div markdown=\"1\">*inside*</div>\n\n[ref][x]\n\n[x]: http://example.org \"t\"",
+]
+
+
+@pytest.mark.parametrize("allow_html", [True, False])
+def test_fast_inline_pass_is_output_identical(allow_html: bool) -> None:
+    corpus_dir = Path(__file__).resolve().parent.parent / "content"
+    samples = MARKDOWN_SAMPLES + [p.read_text().split("---", 2)[-1] for p in sorted(corpus_dir.rglob("*.md"))]
+    plain, fast = MarkdownRenderer(), MarkdownRenderer()
+    for md in (plain._trusted, plain._escaped):   # undo the shortcut on the reference renderer
+        md.treeprocessors["inline"].__dict__.pop("_InlineProcessor__handleInline", None)
+    for md in (fast._trusted, fast._escaped):
+        speed_up(md)
+    for text in samples:
+        assert plain.render(text, allow_html=allow_html) == fast.render(text, allow_html=allow_html)
