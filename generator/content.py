@@ -17,12 +17,15 @@ import yaml
 
 from .config import Config
 from .errors import PressroomError, Problem, fail, problem
-from .markup import MarkdownRenderer, first_paragraph, plain_text
+from .markup import MarkdownRenderer, first_paragraph, is_unsafe_url, plain_text
 from .urls import SAFE_SLUG, Urls, slugify
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 EARLIEST_YEAR = 1900
+MAX_NESTING = 100
+MAX_TEXT_NESTING = 400    # columns; a 2,000-deep nested list takes Python-Markdown a minute, then recurses out
+_LINE_PREFIX = re.compile(r"^(?:[ \t]|[>*+-](?=[ \t>]))+", re.MULTILINE)
 WORDS_PER_MINUTE = 230
 _YAML = frontmatter.YAMLHandler()
 
@@ -109,6 +112,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int]:
     if closing is None:
         raise fail(rel, 1, "front matter opened with '---' is never closed; add a '---' line after it")
     fm_text = "\n".join(lines[1:closing])
+    if _nesting(fm_text) > MAX_NESTING:
+        raise fail(rel, 2, f"front matter nests lists or mappings more than {MAX_NESTING} deep; flatten it")
     try:
         meta = _YAML.load(fm_text)
     except yaml.YAMLError as exc:
@@ -118,11 +123,23 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int]:
         raise fail(rel, line, f"front matter is not valid YAML ({reason}); check quotes and colons") from None
     except ValueError:  # YAML read a date-shaped value that is no real date, e.g. 2024-02-30
         raise _impossible_date(fm_text, rel) from None
+    except RecursionError:
+        raise fail(rel, 2, "front matter nests too deeply; flatten it") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise fail(rel, 2, "front matter must be 'key: value' lines, not a list or a single value")
     return meta, "\n".join(lines[closing + 1:]), closing + 2
+
+
+def _nesting(fm_text: str) -> int:
+    """Deepest bracket nesting or indentation: libyaml crashes the process (no exception) past a few thousand."""
+    depth = deepest = 0
+    for char in re.sub(r"[^\[\]{}]+", "", fm_text):
+        depth = depth + 1 if char in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    indent = max((len(line) - len(line.lstrip(" -?:\t")) for line in fm_text.split("\n")), default=0)
+    return max(deepest, indent // 2)
 
 
 def _impossible_date(fm_text: str, rel: str) -> PressroomError:
@@ -134,7 +151,7 @@ def _impossible_date(fm_text: str, rel: str) -> PressroomError:
             except ValueError:
                 key, value = match.group(1), match.group(2).strip()
                 return fail(rel, number, f"'{key}' is not a date: '{value}'; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
-    return fail(rel, 2, "front matter holds a value YAML cannot read as a date; check the dates")
+    return fail(rel, 2, "front matter holds a value YAML cannot read (a date that does not exist or a number too long); check the values")
 
 
 class _Fields:
@@ -232,7 +249,7 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
     slug = _slug(fields, title, rel)
     images = _images(fields)
     allow_html = config.unsafe_html and fields.flag("unsafe_html", True)
-    html, missing = renderer.render(body, images=[vars(image) for image in images], allow_html=allow_html)
+    html, missing = _render(renderer, body, images, allow_html, rel, body_line)
     problems = tuple(problem(rel, body_line, f"{{{{< figure {n} >}}}} has no images[{n}] in the front matter; add it or remove the line", warning=True) for n in missing)
     summary = fields.text("summary") or first_paragraph(html)
     words = len(plain_text(html).split())
@@ -240,11 +257,25 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
         source_path=rel, title=title, date=moment, updated=max(updated, moment), slug=slug,
         route=urls.article(slug, moment), html=html, summary=summary,
         tags=_tags(fields.strings("tags")), authors=fields.strings("authors", "author"),
-        source=fields.text("source"), kind=fields.text("kind"), image=fields.text("image"),
+        source=fields.text("source"), kind=fields.text("kind"), image=_image(fields),
         images=images, draft=fields.flag("draft", False),
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
     )
     return Loaded(article, problems)
+
+
+def _text_nesting(body: str) -> int:
+    """Widest run of indentation and quote/list markers before a line's text (Markdown's cost grows steeply with it)."""
+    return max((len(match.group(0).expandtabs(4)) for match in _LINE_PREFIX.finditer(body)), default=0)
+
+
+def _render(renderer: MarkdownRenderer, body: str, images: tuple[Image, ...], allow_html: bool, rel: str, line: int) -> tuple[str, list[int]]:
+    if _text_nesting(body) > MAX_TEXT_NESTING:
+        raise fail(rel, line, "the text nests lists, quotes or tags too deeply to render; flatten it")
+    try:
+        return renderer.render(body, images=[vars(image) for image in images], allow_html=allow_html)
+    except RecursionError:
+        raise fail(rel, line, "the text nests lists, quotes or tags too deeply to render; flatten it") from None
 
 
 def _slug(fields: _Fields, title: str, rel: str) -> str:
@@ -257,6 +288,13 @@ def _slug(fields: _Fields, title: str, rel: str) -> str:
     if not slug:
         raise fail(rel, fields.line("title"), "cannot make a URL from this title; add 'slug: some-words' to the front matter")
     return slug
+
+
+def _image(fields: _Fields) -> str:
+    value = fields.text("image")
+    if value and (is_unsafe_url(value) or any(ord(c) < 32 for c in value)):
+        raise fields.error("image", f"'image' must be a web address (https://...) or a path on the site, not '{value}'; fix or remove it")
+    return value
 
 
 def _tags(names: tuple[str, ...]) -> tuple[Tag, ...]:
@@ -281,6 +319,20 @@ def content_files(content_dir: Path) -> list[Path]:
         if path.suffix.lower() in CONTENT_SUFFIXES:
             found.append(path)
     return sorted(found)
+
+
+def drop_case_collisions(files: list[Path], site_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Keep the first of files whose paths differ only by case; a macOS or Windows checkout holds only one."""
+    seen: dict[str, str] = {}
+    kept, problems = [], []
+    for path in files:
+        rel = path.relative_to(site_dir).as_posix()
+        first = seen.setdefault(rel.casefold(), rel)
+        if first == rel:
+            kept.append(path)
+        else:
+            problems.append(problem(rel, 0, f"differs from {first} only by case; macOS and Windows can keep only one of them, rename one"))
+    return kept, problems
 
 
 def is_future(article: Article, now: datetime | None = None) -> bool:

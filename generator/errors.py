@@ -22,7 +22,16 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         kind = "warning: " if self.warning else ""
-        return f"{where}: {kind}{self.message}"
+        return shown(f"{where}: {kind}{self.message}")
+
+
+# Control characters from file names or front matter must not reach a terminal (ANSI escapes, fake lines).
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))}
+
+
+def shown(text: str) -> str:
+    """`text` safe to print: control characters written as visible `\\xNN` escapes."""
+    return text.translate(_CONTROLS)
 
 
 class PressroomError(Exception):
