@@ -17,7 +17,7 @@ LAYERS = [
     {"model"},
     {"content"},
     {"urls", "markup", "ingest"},
-    {"config", "tags", "output", "fastmd", "reload_client"},
+    {"config", "tags", "output", "fastmd"},
     {"errors"},
     {"__init__"},
 ]

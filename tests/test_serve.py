@@ -25,7 +25,7 @@ import pytest
 
 from generator.config import load_config
 from generator.incremental import ChangeKind, change_kind
-from generator.reload_client import EVENTS_PATH, SCRIPT_PATH, inject
+from generator.serve.reload_client import EVENTS_PATH, SCRIPT_PATH, inject
 from generator.serve import Debouncer, LiveServer, resolve_request
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
