@@ -25,7 +25,7 @@ CACHE_DIR = ".pressroom-cache"
 MAGIC = b"PRESSROOM-CACHE-1\n"
 _DIGEST_SIZE = 32
 _SOURCES = ("build.py", "content.py", "markup.py", "fastmd.py", "model.py", "render.py", "urls.py", "feeds.py",
-            "incremental.py", "cache.py", "config.py", "tags.py")
+            "cache.py", "config.py", "tags.py", "incremental/*.py")
 
 
 def digest(data: bytes) -> bytes:
@@ -39,11 +39,12 @@ def code_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}|{sys.version_info[:2]}".encode())
-    for name in _SOURCES:
-        try:
-            h.update(name.encode() + (here / name).read_bytes())
-        except OSError:
-            h.update(name.encode() + b"-missing")
+    for pattern in _SOURCES:
+        for name in sorted(p.relative_to(here).as_posix() for p in here.glob(pattern)) or [pattern]:
+            try:
+                h.update(name.encode() + (here / name).read_bytes())
+            except OSError:
+                h.update(name.encode() + b"-missing")
     for module in ("markdown", "jinja2", "yaml", "frontmatter"):
         h.update(f"{module}={getattr(sys.modules.get(module), '__version__', '?')}".encode())
     return h.hexdigest()
@@ -102,5 +103,5 @@ class DiskCache:
             pass
 
     def clear(self) -> None:
-        for name in ("articles", "pages"):
+        for name in ("articles", "stamps", "pages"):
             self.path(name).unlink(missing_ok=True)

@@ -1,15 +1,17 @@
-"""A faster, output-identical inline pass for Python-Markdown.
+"""Faster, output-identical inline and block passes for Python-Markdown.
 
 Python-Markdown tries every inline pattern (a regex search) on every text node, and
-looks each pattern up in its registry by index each time; on a press release that is
-most of the time spent in Markdown. Every pattern we know can only match text holding
-one of a few characters (a link needs '[', emphasis '*' or '_', an entity '&'...), so
-when a text node holds none of them the pattern is skipped: exactly what its failed
-search would have done. Patterns are recognised by name *and* regex source, so a
-Markdown upgrade that changes one simply turns its shortcut off.
+every block processor's test on every block; on a press release that is most of the
+time spent in Markdown. Every pattern and processor we know can only match text holding
+one of a few characters (a link needs '[', emphasis '*' or '_', a header '#', a quote
+'>', a table '|'...), so when the text holds none of them it is skipped: exactly what its
+failed search would have done. Patterns and processors are recognised by name or class
+*and* regex source, so a Markdown upgrade that changes one simply turns its shortcut off.
+tests/test_cache.py checks the output against plain Python-Markdown.
 """
 from __future__ import annotations
 
+import re
 import types
 from typing import Any
 
@@ -50,8 +52,67 @@ def _trigger(name: str, pattern: Any) -> str | None:
     return None
 
 
+# Block processors: (module, class, regex source) -> characters at least one of which a block must hold for
+# the processor to claim it. Those whose test() is always True (footnote, abbr, reference) give the block
+# back unchanged from run() when their regex finds nothing; skipping them then is the same.
+_BLOCK_TRIGGERS: dict[tuple[str, str], tuple[str | None, str]] = {
+    ("markdown.blockprocessors", "HashHeaderProcessor"):
+        (r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)", "#"),
+    ("markdown.blockprocessors", "SetextHeaderProcessor"): (r"^.*?\n(?:=+|-+)[ ]*(\n|$)", "=-"),
+    ("markdown.blockprocessors", "HRProcessor"):
+        (r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))(?P=atomicgroup)[ ]*$", "-_*"),
+    ("markdown.blockprocessors", "BlockQuoteProcessor"): (r"(^|\n)[ ]{0,3}>[ ]?(.*)", ">"),
+    ("markdown.extensions.def_list", "DefListProcessor"): (r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", ":"),
+    ("markdown.extensions.tables", "TableProcessor"): (None, "|"),      # a table row needs a pipe
+    ("markdown.extensions.footnotes", "FootnoteBlockProcessor"): (r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", "["),
+    ("markdown.extensions.abbr", "AbbrBlockprocessor"):
+        (r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", "["),
+    ("markdown.blockprocessors", "ReferenceProcessor"):
+        (r'''^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$''', "["),
+}
+
+
+def _block_trigger(processor: Any) -> str | None:
+    cls = type(processor)
+    known = _BLOCK_TRIGGERS.get((cls.__module__, cls.__qualname__))
+    if known is None:
+        return None
+    source, chars = known
+    regex = getattr(processor, "RE", None)
+    regex = getattr(regex, "pattern", regex)
+    return chars if source is None or regex == source else None
+
+
+def speed_up_blocks(md: markdown.Markdown) -> markdown.Markdown:
+    """Skip block processors that cannot claim a block (it holds none of their characters); same output."""
+    parser = md.parser
+    registry = parser.blockprocessors
+    processors = [registry[i] for i in range(len(registry))]
+    tests = [_block_trigger(p) for p in processors]
+    tests = [t if t is None or len(t) == 1 else re.compile("[" + re.escape(t) + "]").search for t in tests]
+    steps = list(zip(processors, tests))
+    original = type(parser).parseBlocks
+
+    def parse_blocks(self: Any, parent: Any, blocks: list[str]) -> None:
+        if len(registry) != len(steps):     # someone changed the registry after us
+            return original(self, parent, blocks)
+        while blocks:
+            for processor, needed in steps:
+                block = blocks[0]
+                if needed is not None and (needed not in block if needed.__class__ is str else needed(block) is None):
+                    continue
+                if processor.test(parent, block):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    parser.parseBlocks = types.MethodType(parse_blocks, parser)
+    return md
+
+
 def speed_up(md: markdown.Markdown) -> markdown.Markdown:
-    """Install the shortcut on `md`'s inline processor (idempotent); returns `md`."""
+    """Install the shortcuts on `md`'s inline processor and block parser (idempotent); returns `md`."""
+    if not isinstance(md.parser.__dict__.get("parseBlocks"), types.MethodType):
+        speed_up_blocks(md)
     if "inline" not in md.treeprocessors:
         return md
     processor = md.treeprocessors["inline"]
@@ -63,6 +124,8 @@ def speed_up(md: markdown.Markdown) -> markdown.Markdown:
     triggers = [_trigger(name, registry[name]) for name in names]
     if [registry[name] for name in names] != patterns:
         return md
+    # one character: a substring test; several: one regex class search (both in C, unlike any(...))
+    tests = [t if t is None or len(t) == 1 else re.compile("[" + re.escape(t) + "]").search for t in triggers]
     apply = processor._InlineProcessor__applyPattern
     original = type(processor)._InlineProcessor__handleInline
 
@@ -74,8 +137,8 @@ def speed_up(md: markdown.Markdown) -> markdown.Markdown:
             return original(self, data, patternIndex)
         start = 0
         while patternIndex < count:
-            needed = triggers[patternIndex]
-            if needed is not None and not any(char in data for char in needed):
+            needed = tests[patternIndex]
+            if needed is not None and (needed not in data if needed.__class__ is str else needed(data) is None):
                 patternIndex += 1
                 start = 0
                 continue

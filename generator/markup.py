@@ -87,9 +87,11 @@ class _DropUnsafeLinks(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            for attribute in ("href", "src"):
-                if is_unsafe_url(element.get(attribute, "")):
-                    element.set(attribute, "#")
+            if element.attrib:     # most elements have no attributes: nothing to check
+                for attribute in ("href", "src"):
+                    value = element.get(attribute)
+                    if value and is_unsafe_url(value):
+                        element.set(attribute, "#")
 
 
 class _NeutraliseRawScriptLinks(Postprocessor):

@@ -7,9 +7,10 @@ and duplicate URLs are found here, before anything is written.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from datetime import timedelta
 from math import ceil
 
 from .content import Article, Tag
@@ -173,25 +174,37 @@ def _neighbours(ordered: tuple[Article, ...], by_tag: dict[str, list[Article]]) 
 
     Candidates come from a window around the article in each of its tags' lists, so a tag
     shared by thousands of releases costs a constant, not a scan; ties go to the nearest date.
+    (Distances are whole microseconds divided once, which is exactly `timedelta.total_seconds()`.)
     """
-    position_in_tag = {slug: {a.route: i for i, a in enumerate(members)} for slug, members in by_tag.items()}
+    if not ordered:
+        return {}
+    origin = ordered[-1].date
+    micro = timedelta(microseconds=1)
+    when = {id(a): (a.date - origin) // micro for a in ordered}
+    position_in_tag = {slug: {id(a): i for i, a in enumerate(members)} for slug, members in by_tag.items()}
     result = {}
+    last = len(ordered) - 1
+    window = RELATED_WINDOW
     for index, article in enumerate(ordered):
-        shared: Counter[str] = Counter()
-        distance: dict[str, int] = {}
+        me = id(article)
+        route = article.route
+        at_time = when[me]
+        shared: dict[str, int] = {}
+        distance: dict[str, float] = {}
         candidates: dict[str, Article] = {}
         for tag in article.tags:
             members = by_tag[tag.slug]
-            at = position_in_tag[tag.slug][article.route]
-            for other in members[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
-                if other.route != article.route:
-                    shared[other.route] += 1
-                    candidates[other.route] = other
-                    distance[other.route] = abs((other.date - article.date).total_seconds())
+            at = position_in_tag[tag.slug][me]
+            for other in members[max(0, at - window): at + window + 1]:
+                other_route = other.route
+                if other_route != route:
+                    shared[other_route] = shared.get(other_route, 0) + 1
+                    candidates[other_route] = other
+                    distance[other_route] = abs(when[id(other)] - at_time) / 1_000_000
         related = sorted(candidates, key=lambda r: (-shared[r], distance[r], r))[:RELATED_COUNT]
-        result[article.route] = Neighbours(
+        result[route] = Neighbours(
             newer=ordered[index - 1] if index > 0 else None,
-            older=ordered[index + 1] if index + 1 < len(ordered) else None,
+            older=ordered[index + 1] if index < last else None,
             related=tuple(candidates[r] for r in related),
         )
     return result

@@ -111,17 +111,44 @@ MARKDOWN_SAMPLES = [
     "| a | b |\n|---|---|\n| 1 | 2 |\n\nTerm\n: definition\n\n*[HTML]: Hyper Text\nHTML here",
     "```\ncode *not em*\n```\n\n# Heading {#id .cls}\n\ntext with &copy; and &#169; and < lone",
     "<div markdown=\"1\">*inside*</div>\n\n[ref][x]\n\n[x]: http://example.org \"t\"",
+    "Title\n=====\n\nSub\n---\n\n***\n\n- - -\n\n> quoted\n> > nested\n\nTerm\n:   def\n\n[^n]: foot\n\n*[ABBR]: x\n\nABBR.",
+    "a | b\n--|--\n1 | 2\n\n|single|\n|---|\n|x|\n\n1. one\n2. two\n\n* star\n+ plus\n\n    code # not a header",
+    "para\n# not setext but header\ntext\n\n___\n\n[id]: <http://x.y> (title)\n[id2]: http://z 'q'\n\nuse [id] and [id2]",
 ]
 
 
 @pytest.mark.parametrize("allow_html", [True, False])
-def test_fast_inline_pass_is_output_identical(allow_html: bool) -> None:
-    corpus_dir = Path(__file__).resolve().parent.parent / "content"
-    samples = MARKDOWN_SAMPLES + [p.read_text().split("---", 2)[-1] for p in sorted(corpus_dir.rglob("*.md"))]
+def test_fast_inline_pass_is_output_identical(allow_html: bool, tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parent.parent / "content"             # the repo's demo content
+    bench = write_corpus(150, tmp_path / "bench") / "content"            # bench/corpus.py output
+    files = sorted(demo.rglob("*.md")) + sorted(bench.rglob("*.md"))
+    assert len(files) > 150
+    samples = MARKDOWN_SAMPLES + [p.read_text().split("---", 2)[-1] for p in files]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
-    for md in (plain._trusted, plain._escaped):   # undo the shortcut on the reference renderer
+    for md in (plain._trusted, plain._escaped):   # undo the shortcuts on the reference renderer
         md.treeprocessors["inline"].__dict__.pop("_InlineProcessor__handleInline", None)
+        md.parser.__dict__.pop("parseBlocks", None)
+        assert type(md.parser).parseBlocks is md.parser.parseBlocks.__func__
     for md in (fast._trusted, fast._escaped):
         speed_up(md)
+        assert "parseBlocks" in md.parser.__dict__ and "_InlineProcessor__handleInline" in md.treeprocessors["inline"].__dict__
     for text in samples:
         assert plain.render(text, allow_html=allow_html) == fast.render(text, allow_html=allow_html)
+
+
+def test_fast_passes_match_plain_markdown_on_random_text() -> None:
+    """Random documents made of the characters every shortcut looks at, lines and blank lines."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ["#", "##", ">", ":", "|", "[", "]", "[^1]", "*[", "-", "---", "=", "===", "*", "_", "__", "`", "&amp;",
+              "<", "<b>", "(", ")", "1.", "2)", "+", "!", "\\", "    ", "  ", " ", "word", "more", "x:", "http://a.b",
+              "\n", "\n", "\n\n", "\n\n", "\n    "]
+    plain, fast = MarkdownRenderer(), MarkdownRenderer()
+    for md in (plain._trusted, plain._escaped):
+        md.treeprocessors["inline"].__dict__.pop("_InlineProcessor__handleInline", None)
+        md.parser.__dict__.pop("parseBlocks", None)
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
+        for allow_html in (True, False):
+            assert plain.render(text, allow_html=allow_html) == fast.render(text, allow_html=allow_html), text

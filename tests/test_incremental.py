@@ -209,7 +209,7 @@ def test_interrupted_staging_leaves_previous_site(site: Path, monkeypatch: pytes
     before = tree(site / "_site")
     path = first(site)
     path.write_text(path.read_text() + "\nMore.\n")
-    import generator.incremental as engine
+    import generator.incremental.writing as engine
 
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -247,3 +247,174 @@ def test_change_kind(rel: str, kind: ChangeKind, tmp_path: Path) -> None:
 
 def test_change_kind_outside_site(tmp_path: Path) -> None:
     assert change_kind(Path("/etc/passwd"), tmp_path) is ChangeKind.IGNORED
+
+
+def fake_pagefind(calls: list[Path]):
+    """Stands in for `search.index_site`: records the folder, checks the site there is complete, writes an index."""
+    from generator.search import SearchResult
+
+    def index_site(folder: Path) -> SearchResult:
+        folder = Path(folder)
+        calls.append(folder)
+        assert (folder / "index.html").is_file() and (folder / "feed.xml").is_file()
+        (folder / "pagefind").mkdir(exist_ok=True)
+        (folder / "pagefind" / "pagefind-ui.js").write_text(f"index {len(calls)}")
+        return SearchResult(True, 0.01)
+    return index_site
+
+
+def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.incremental.builder as engine
+
+    calls: list[Path] = []
+    monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
+    config = load_config(site, search=True)
+    result = build(config, run_import=False, search=True)
+    assert len(calls) == 1 and calls[0] != site / "_site" and calls[0].name.startswith("._site.building-")
+    assert (site / "_site" / "pagefind" / "pagefind-ui.js").read_text() == "index 1"
+    assert result.search_seconds > 0
+    assert build(config, run_import=False, search=True).written == ()    # nothing changed: no re-index
+    assert len(calls) == 1
+    path = first(site)                                                   # serve-like build: keeps the index
+    path.write_text(path.read_text() + "\nMore.\n")
+    SiteBuilder(config, run_import=False, search=False).build()
+    assert len(calls) == 1
+    assert (site / "_site" / "pagefind" / "pagefind-ui.js").read_text() == "index 1"
+
+
+def test_build_killed_while_indexing_keeps_previous_site_and_index(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.incremental.builder as engine
+
+    calls: list[Path] = []
+    monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
+    config = load_config(site, search=True)
+    build(config, run_import=False, search=True)
+    before = {p.relative_to(site / "_site").as_posix(): p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
+    path = first(site)
+    path.write_text(path.read_text() + "\nMore.\n")
+
+    def killed(folder: Path) -> None:
+        calls.append(Path(folder))
+        (Path(folder) / "pagefind").mkdir()
+        (Path(folder) / "pagefind" / "fragment-1").write_text("half an index")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine.search_index, "index_site", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(config, run_import=False, search=True)
+    after = {p.relative_to(site / "_site").as_posix(): p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site.glob("._site.building-*"))
+
+
+def test_no_change_build_answers_from_its_record(site: Path, tmp_path: Path) -> None:
+    draft = site / "content" / "2024" / "later.md"
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    draft.write_text("---\ntitle: Not yet\ndate: 2999-01-01\ntags: [Energy]\n---\n\nLater.\n")
+    config = load_config(site, search=False)
+    first_result = build(config, run_import=False)
+    again = build(config, run_import=False)
+    assert again.written == ()
+    fields = ("articles", "pages", "files", "imported", "problems")
+    assert [getattr(again, f) for f in fields] == [getattr(first_result, f) for f in fields]
+    assert any("in the future" in p.message for p in again.problems)
+    assert_same(site, tmp_path)
+
+
+def test_held_back_release_appears_when_due(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    import generator.content as content
+    import generator.incremental.record as engine
+
+    soon = datetime.now(timezone.utc) + timedelta(hours=2)
+    due = site / "content" / "2024" / "due.md"
+    due.parent.mkdir(parents=True, exist_ok=True)
+    due.write_text(f"---\ntitle: Due soon\ndate: {soon:%Y-%m-%d %H:%M}\ntags: [Energy]\n---\n\nNow.\n")
+    config = load_config(site, search=False)
+    before = build(config, run_import=False)
+    assert build(config, run_import=False).written == ()
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime.now(tz) + timedelta(hours=3)
+
+    monkeypatch.setattr(engine, "datetime", Later)
+    monkeypatch.setattr(content, "datetime", Later)
+    after = build(config, run_import=False)
+    assert after.articles == before.articles + 1 and after.written
+
+
+def test_newest_body_edit_remakes_only_its_feeds(site: Path, builder: SiteBuilder, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.feeds as feeds
+
+    made: list[str] = []
+    real_sitemap, real_atom = feeds.sitemap_files, feeds.atom
+    monkeypatch.setattr(feeds, "sitemap_files", lambda *a, **k: made.append("sitemap") or real_sitemap(*a, **k))
+    monkeypatch.setattr(feeds, "atom", lambda *a, **k: made.append(k["feed_route"]) or real_atom(*a, **k))
+    newest = builder._model.site.articles[0]
+    path = site / newest.source_path
+    path.write_text(path.read_text() + "\nA late correction.\n")
+    builder.rebuild([path])
+    assert "sitemap" not in made
+    assert sorted(made) == sorted(["feed.xml", *(f"tags/{t.slug}/feed.xml" for t in newest.tags)])
+    assert_same(site, tmp_path)
+
+
+def test_in_place_edits_then_moves_stay_identical(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    files = sorted((site / "content").rglob("*.md"))
+    newest = site / builder._model.site.articles[0].source_path
+    picked = [files[3], files[17], newest]
+    for path in picked:                       # several body edits in one rebuild
+        path.write_text(path.read_text() + "\nCorrected.\n")
+    result = builder.rebuild(picked)
+    assert result.written
+    assert_same(site, tmp_path)
+    path = picked[1]                          # then a move: the model must still be exact
+    text = path.read_text()
+    start = text.index("tags: [")
+    path.write_text(text[:start] + "tags: [Moved]" + text[text.index("]", start) + 1:])
+    builder.rebuild([path])
+    assert_same(site, tmp_path)
+    for path in picked:                       # and in-place edits again after it
+        path.write_text(path.read_text().replace("Corrected.", "Corrected twice."))
+    builder.rebuild(picked)
+    assert_same(site, tmp_path)
+    path = picked[0]                          # an edit that breaks the file, then its fix
+    good = path.read_text()
+    path.write_text(good.replace("---", "--", 1))
+    builder.rebuild([path])
+    assert_same(site, tmp_path)
+    path.write_text(good)
+    builder.rebuild([path])
+    assert_same(site, tmp_path)
+
+
+def age(site: Path, seconds: float = 3600) -> None:
+    """Make every content file look long untouched (stamps younger than 2 s are never trusted)."""
+    old = time.time() - seconds
+    for path in (site / "content").rglob("*.md"):
+        os.utime(path, (old, old))
+
+
+def test_no_change_build_reads_only_stamps_and_record(site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    age(site)
+    config = load_config(site, search=False)
+    first_result = build(config, run_import=False)
+    (site / CACHE_DIR / "articles.pickle").write_bytes(b"damaged")     # not even read
+    monkeypatch.setattr(SiteBuilder, "_select", lambda *a: pytest.fail("built the model"))
+    again = build(config, run_import=False)
+    assert again.written == () and (again.articles, again.pages, again.files) == (
+        first_result.articles, first_result.pages, first_result.files)
+    monkeypatch.undo()
+    path = first(site)                                                   # an edit is seen, and built
+    path.write_text(path.read_text() + "\nLate news.\n")
+    age(site)
+    assert build(config, run_import=False).written
+    assert_same(site, tmp_path)
+    (site / "_site" / "index.html").write_text("vandalised")            # a damaged output is repaired
+    assert "index.html" in build(config, run_import=False).written
+    assert_same(site, tmp_path)

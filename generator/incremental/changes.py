@@ -1,0 +1,69 @@
+"""What a changed path means for the build: pure, looks only at the path (like Zola's detect_change_kind)."""
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+from ..config import CONFIG_NAME
+from ..content import CONTENT_SUFFIXES
+
+
+class ChangeKind(enum.Enum):
+    CONTENT = "content"
+    SEED = "seed"
+    TEMPLATE = "template"
+    STATIC = "static"
+    CONFIG = "config"
+    IGNORED = "ignored"
+
+
+_EDITOR_SUFFIXES = (".swp", ".swx", ".swo", ".swn", ".tmp", ".bak", ".orig", ".part", ".crdownload",
+                    "___jb_tmp___", "___jb_old___", ".kate-swp")
+_EDITOR_NAMES = {"4913", ".DS_Store", "Thumbs.db", "desktop.ini"}
+CACHE_DIR_NAME = ".pressroom-cache"
+
+
+def is_editor_junk(name: str) -> bool:
+    """Swap, backup and lock files editors write next to the real one."""
+    return (name in _EDITOR_NAMES or name.startswith((".", "#", "~$")) or name.endswith("~")
+            or name.endswith(_EDITOR_SUFFIXES))
+
+
+def change_kind(path: Path, site_dir: Path) -> ChangeKind:
+    """What a changed path means for the build; pure (looks only at the path, like Zola's detect_change_kind)."""
+    from ..render import DEFAULT_THEME
+
+    path, site_dir = Path(path), Path(site_dir)
+    if not path.is_absolute():
+        path = site_dir / path
+    if not path.name or is_editor_junk(path.name):
+        return ChangeKind.IGNORED
+    try:
+        rel = path.relative_to(site_dir).parts
+    except ValueError:
+        try:
+            rel = ("themes", "default", *path.relative_to(DEFAULT_THEME).parts)
+        except ValueError:
+            return ChangeKind.IGNORED
+    if not rel or any(part.startswith((".", "_", "#")) or part.endswith("~") for part in rel[:-1]):
+        return ChangeKind.IGNORED
+    if rel == (CONFIG_NAME,):
+        return ChangeKind.CONFIG
+    top = rel[0]
+    if top == "content" and len(rel) > 1:
+        if rel[-1].startswith("_"):
+            return ChangeKind.IGNORED
+        suffix = Path(rel[-1]).suffix.lower()
+        if suffix in CONTENT_SUFFIXES or not suffix:   # no suffix: maybe a folder that moved
+            return ChangeKind.CONTENT
+        return ChangeKind.IGNORED
+    if top == "seeds" and len(rel) > 1:
+        return ChangeKind.SEED
+    if top == "themes":
+        if len(rel) <= 2:
+            return ChangeKind.TEMPLATE   # a theme folder appeared or went away
+        if rel[2] == "static":
+            return ChangeKind.STATIC
+        if rel[2] == "templates":
+            return ChangeKind.TEMPLATE
+    return ChangeKind.IGNORED

@@ -1,0 +1,159 @@
+"""Dependency keys: what each output file depends on, hashed, so a page is rendered again only when its key moves.
+
+An article page depends on its template chain, its article and its newer/older/related
+articles; a listing page on its template chain, its title, pager and the articles it lists;
+everything on the config, the static asset versions and Pressroom's own code (the global
+key). Articles are identified by a hash of their source path and bytes (`aid`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from ..cache import digest
+from ..config import Config
+from ..content import Article
+from ..model import Listing, Site
+from ..render import LIST_TEMPLATES
+from ..urls import output_file
+
+Job = tuple[str, Any, str, bytes]                 # ("a" article | "l" listing, item, output file, key)
+
+
+def template_fingerprints(env: jinja2.Environment, names: Iterable[str]) -> dict[str, bytes]:
+    """Template name -> hash of its source and of every template it extends, imports or includes."""
+    sources: dict[str, str] = {}
+    refs: dict[str, list[str]] = {}
+
+    def source(name: str) -> str:
+        if name not in sources:
+            try:
+                text, filename, _ = env.loader.get_source(env, name)   # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                text, filename = "", "missing"
+            sources[name] = f"{filename}\0{text}"
+        return sources[name]
+
+    def references(name: str) -> list[str]:
+        if name not in refs:
+            found: list[str] = []
+            try:
+                for ref in meta.find_referenced_templates(env.parse(source(name).split("\0", 1)[1])):
+                    found.extend([ref] if isinstance(ref, str) else env.list_templates())  # dynamic: every template
+            except jinja2.TemplateSyntaxError:
+                pass
+            refs[name] = found
+        return refs[name]
+
+    result = {}
+    for name in names:
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(references(current))
+        result[name] = digest("\1".join(source(n) for n in sorted(seen)).encode())
+    return result
+
+
+@dataclass
+class Output:
+    """What is (or will be) in the output folder: file -> (dependency key, bytes hash)."""
+
+    files: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    extras: dict[str, bytes] = field(default_factory=dict)     # feed/sitemap file -> hash (bytes live on disk)
+    extra_groups: dict[bytes, tuple[str, ...]] = field(default_factory=dict)   # group key -> its files
+    site_key: bytes = b""
+    site_routes: list[str] = field(default_factory=list)
+    # What a `pressroom build` with nothing changed needs to answer without building the model:
+    state: bytes = b""                      # SiteBuilder.state_key() of the build that wrote this output
+    articles: int = 0
+    problems: tuple[Any, ...] = ()
+    held_until: datetime | None = None      # the earliest future release held back: the state expires then
+
+
+def config_repr(config: Config) -> str:
+    return repr([(f.name, getattr(config, f.name)) for f in fields(config)])
+
+
+class Keys:
+    """The dependency keys of one site state: global key, template fingerprints, article ids."""
+
+    def __init__(self, global_key: str, tfp: dict[str, bytes], tfp_all: bytes) -> None:
+        self.global_key = global_key
+        self.tfp = tfp
+        self.tfp_all = tfp_all
+        self.aid: dict[int, bytes] = {}      # id(article) -> hash of its source path and bytes
+        self.meta: dict[bytes, bytes] = {}   # article hash -> hash of its route, dates and tags (sitemap)
+
+    def article(self, site: Site, article: Article) -> bytes:
+        links = site.neighbours[article.route]
+        aid = self.aid
+        parts = [b"A", self.global_key.encode(), self.tfp["article.html"], article.route.encode(), aid[id(article)],
+                 aid[id(links.newer)] if links.newer else b"-", aid[id(links.older)] if links.older else b"-",
+                 *(aid[id(r)] for r in links.related)]
+        return digest(b"\0".join(parts))
+
+    def listing(self, listing: Listing) -> bytes:
+        aid = self.aid
+        parts = [b"L", self.global_key.encode(), self.tfp[LIST_TEMPLATES[listing.kind]], listing.route.encode(),
+                 listing.kind.encode(), listing.title.encode(), listing.key.encode(),
+                 repr((listing.pager.number, listing.pager.total, listing.pager.routes)).encode(),
+                 *(aid[id(a)] for a in listing.articles)]
+        return digest(b"\0".join(parts))
+
+    def site_pages(self, site: Site) -> bytes:
+        """Site-wide pages (tags, archive, search, 404): keyed by everything they could show."""
+        return digest(repr((self.global_key, self.tfp_all, site.tags, site.years, len(site.articles))).encode())
+
+
+@dataclass
+class Plan:
+    """Every output page of one build: kept as it is, or to render."""
+
+    site: Site
+    keep: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    render: list[Job] = field(default_factory=list)
+
+
+def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], dirty_listings: set[str], *,
+               same_pages: bool = False) -> Plan:
+    """Decide every output page: its key, and whether it must be rendered.
+
+    `same_pages`: the site has exactly the pages of `old` (an in-place edit): only dirty ones are looked at."""
+    plan = Plan(site)
+    files = old.files
+    if same_pages:
+        plan.keep = dict(files)
+        by_route = {a.route: a for a in site.articles if a.route in dirty_articles} if dirty_articles else {}
+        pages: Iterable[tuple[str, Any]] = [("a", by_route[r]) for r in sorted(dirty_articles)]
+        pages = [*pages, *(("l", listing) for listing in site.listings if listing.route in dirty_listings)]
+        for kind, item in pages:
+            name = output_file(item.route)
+            key = keys.article(site, item) if kind == "a" else keys.listing(item)
+            if files.get(name, (None,))[0] != key:
+                plan.keep.pop(name, None)
+                plan.render.append((kind, item, name, key))
+            else:
+                plan.keep[name] = (key, files[name][1])
+        return plan
+    for kind, items, dirty in (("a", site.articles, dirty_articles), ("l", site.listings, dirty_listings)):
+        for item in items:
+            route = item.route
+            name = output_file(route)
+            if route in dirty or name not in files:
+                key = keys.article(site, item) if kind == "a" else keys.listing(item)
+                if files.get(name, (None,))[0] != key:
+                    plan.render.append((kind, item, name, key))
+                    continue
+                plan.keep[name] = (key, files[name][1])
+            else:
+                plan.keep[name] = files[name]
+    return plan

@@ -1,0 +1,68 @@
+"""The record of the last full build, so `pressroom build` with nothing changed answers without building.
+
+The pages manifest carries a state key (code, config, templates, statics and every content
+file's hash), the build's problems and article count, and the date of the earliest release
+held back for being in the future (the record expires then).
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from ..cache import digest
+from ..content import is_future
+from .deps import Keys, Output
+from .sources import FileEntry, stamp_of
+
+
+def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:
+    """Everything a full build's output depends on: code, config, templates, statics, every content file."""
+    parts = [keys.global_key.encode(), keys.tfp_all, parse_key.encode()]
+    for rel, hashed in digests.items():
+        parts += [rel.encode(), hashed]
+    return digest(b"\0".join(parts))
+
+
+def trusted_digests(files: dict[str, Path], stamps: dict[str, tuple[Any, int, bytes]]) -> dict[str, bytes] | None:
+    """rel -> content hash of every file, when each one's stat stamp vouches for the hash recorded; else None."""
+    if len(files) != len(stamps):
+        return None
+    digests = {}
+    for rel, path in files.items():
+        known = stamps.get(rel)
+        if known is None:
+            return None
+        stamp, seen_ns, hashed = known
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if stamp is None or not FileEntry(stamp, seen_ns, hashed, None).trusted(stamp_of(st)):   # type: ignore[arg-type]
+            return None
+        digests[rel] = hashed
+    return digests
+
+
+def held_until(entries: dict[str, FileEntry], drafts: bool) -> datetime | None:
+    """The date of the earliest release held back for being in the future (the build changes then)."""
+    if drafts:
+        return None
+    now = datetime.now(timezone.utc)
+    held = [e.loaded.article.date for e in entries.values() if e.loaded.article is not None
+            and not e.loaded.article.draft and is_future(e.loaded.article, now)]
+    return min(held, default=None)
+
+
+def due(moment: datetime | None) -> bool:
+    """True when a release held back until `moment` is published by a build now."""
+    return moment is not None and moment <= datetime.now(timezone.utc) + timedelta(minutes=1)
+
+
+def manifest_saved(old: Output, new: Output) -> bool:
+    """True when the cache already holds `new` with the stats of the files on disk (nothing was written)."""
+    return (getattr(old, "stats", None) is not None and old.files == new.files and old.extras == new.extras
+            and old.extra_groups == new.extra_groups and old.site_key == new.site_key
+            and old.site_routes == new.site_routes and old.state == new.state and old.problems == new.problems
+            and old.held_until == new.held_until and old.articles == new.articles)

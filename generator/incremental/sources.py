@@ -1,0 +1,113 @@
+"""Content files -> parsed articles: stat stamps, content hashes, and parsing on every core when there are many."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+from .. import build as recipe
+from ..cache import digest
+from ..config import Config
+from ..content import Loaded
+from ..markup import MarkdownRenderer
+from ..urls import Urls
+
+RACY_NS = 2_000_000_000        # a file modified this close to when we looked at it is re-hashed next time
+PARALLEL_MIN = 400             # fewer files than this: parse in-process
+
+
+@dataclass
+class FileEntry:
+    stamp: tuple[int, int, int, int] | None   # (mtime_ns, size, inode, ctime_ns); None: never trust
+    seen_ns: int                               # when the stamp was taken
+    digest: bytes
+    loaded: Loaded
+
+    def trusted(self, stamp: tuple[int, int, int, int]) -> bool:
+        return self.stamp == stamp and stamp[0] < self.seen_ns - RACY_NS
+
+
+def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+_worker: dict[str, Any] = {}
+
+
+def parse_init(config: Config) -> None:
+    _worker["config"], _worker["md"], _worker["urls"] = config, MarkdownRenderer(), Urls.from_config(config)
+
+
+def parse_many(items: list[tuple[str, str]]) -> list[tuple[str, FileEntry]]:
+    config, md, urls = _worker["config"], _worker["md"], _worker["urls"]
+    return [(rel, read_entry(Path(path), rel, config, md, urls)) for rel, path in items]
+
+
+def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls: Urls,
+               previous: FileEntry | None = None) -> FileEntry:
+    """Hash the file; parse it unless `previous` has the same bytes."""
+    seen = time.time_ns()
+    try:
+        st = os.stat(path)
+        data = path.read_bytes()
+    except OSError:
+        st, data = None, b""
+    stamp = stamp_of(st) if st is not None and not path.is_symlink() else None
+    hashed = digest(rel.encode() + b"\0" + data)
+    if previous is not None and previous.digest == hashed and st is not None:
+        return FileEntry(stamp, seen, hashed, previous.loaded)
+    loaded = recipe.load_file(path, config, md, urls)
+    try:
+        if stamp is not None and stamp_of(os.stat(path)) != stamp:
+            stamp = None       # changed while we read it: re-read next time
+    except OSError:
+        stamp = None
+    return FileEntry(stamp, seen, hashed, loaded)
+
+
+def fork_ok() -> bool:
+    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def chunks(items: list[Any], count: int) -> list[list[Any]]:
+    size = max(1, -(-len(items) // count))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config: Config, md: Callable[[], MarkdownRenderer],
+                 urls: Urls) -> tuple[dict[str, FileEntry], bool]:
+    """Every file's entry, in `files` order: trusted ones from `previous`, the rest read (on every core when many).
+
+    Returns (entries, whether anything was read again or went away)."""
+    entries: dict[str, FileEntry] = {}
+    todo: list[tuple[str, Path]] = []
+    for rel, path in files.items():
+        old = previous.get(rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            todo.append((rel, path))
+            continue
+        if old is not None and old.trusted(stamp_of(st)):
+            entries[rel] = old
+        else:
+            todo.append((rel, path))
+    changed = bool(todo) or len(entries) != len(previous)
+    if len(todo) >= PARALLEL_MIN and fork_ok():
+        workers = os.cpu_count() or 2
+        with multiprocessing.get_context("fork").Pool(workers, initializer=parse_init, initargs=(config,)) as pool:
+            items = [(rel, str(path)) for rel, path in todo]
+            for chunk in pool.imap_unordered(parse_many, chunks(items, workers * 8)):
+                for rel, entry in chunk:
+                    old = previous.get(rel)
+                    entries[rel] = FileEntry(entry.stamp, entry.seen_ns, entry.digest, old.loaded) if (
+                        old is not None and old.digest == entry.digest) else entry
+    else:
+        for rel, path in todo:
+            entries[rel] = read_entry(path, rel, config, md(), urls, previous.get(rel))
+    return {rel: entries[rel] for rel in files}, changed
