@@ -139,5 +139,6 @@ def run_init(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    config = load_config(args.site, drafts=args.drafts or None)
-    return serve(config, bind=args.bind, port=args.port, open_browser=not args.no_open)
+    overrides = {"drafts": True} if args.drafts else {}
+    config = load_config(args.site, **overrides)
+    return serve(config, bind=args.bind, port=args.port, open_browser=not args.no_open, overrides=overrides)
