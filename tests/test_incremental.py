@@ -17,6 +17,7 @@ from generator.incremental import build_cached as build  # noqa: E402
 from generator.cache import CACHE_DIR  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.incremental import ChangeKind, SiteBuilder, change_kind  # noqa: E402
+from generator.incremental.changes import needs_rescan  # noqa: E402
 
 SKIP = {".pressroom-output"}
 
@@ -247,6 +248,48 @@ def test_change_kind(rel: str, kind: ChangeKind, tmp_path: Path) -> None:
 
 def test_change_kind_outside_site(tmp_path: Path) -> None:
     assert change_kind(Path("/etc/passwd"), tmp_path) is ChangeKind.IGNORED
+
+
+@pytest.mark.parametrize(("rel", "kind", "rescan"), [
+    ("content", ChangeKind.CONTENT, True),            # content/ itself moved away, in, or replaced
+    ("content/2024", ChangeKind.CONTENT, True),       # a folder inside it
+    ("content/2024/a.md", ChangeKind.CONTENT, False),  # one file: read just that one
+    ("seeds", ChangeKind.SEED, False),                # seeds/ itself: import (which rescans content/)
+    ("themes", ChangeKind.TEMPLATE, False),           # the themes, or one theme, as a whole
+    ("themes/mine", ChangeKind.TEMPLATE, False),
+    ("_site", ChangeKind.IGNORED, False),
+    (".pressroom-cache", ChangeKind.IGNORED, False),
+])
+def test_change_kind_of_whole_folders(rel: str, kind: ChangeKind, rescan: bool, tmp_path: Path) -> None:
+    assert change_kind(tmp_path / rel, tmp_path) is kind
+    assert change_kind(Path(rel), tmp_path) is kind
+    assert needs_rescan(tmp_path / rel, tmp_path) is rescan
+    assert needs_rescan(Path(rel), tmp_path) is rescan
+
+
+def test_content_folder_replaced_as_a_whole(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    content = site / "content"
+    files = sorted(content.rglob("*.md"))
+    fresh = tmp_path / "fresh"
+    for index, path in enumerate(files[:12]):     # some files keep their names with other bytes, some go
+        rel = path.relative_to(content)
+        (fresh / rel).parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text()
+        (fresh / rel).write_text(text + "\nIn the new folder.\n" if index % 2 else text.replace('title: "', 'title: "New ', 1))
+    (fresh / "extra").mkdir()
+    (fresh / "extra" / "brand-new.md").write_text("---\ntitle: Brand new\ndate: 2024-04-01\ntags: [Fresh]\n---\n\nNew.\n")
+    content.rename(tmp_path / "old-content")
+    result = builder.rebuild([content])                   # content/ gone: every article leaves the site
+    assert result.articles == 0
+    assert_same(site, tmp_path)
+    fresh.rename(content)
+    builder.rebuild([content])                            # only the folder's own path: no event for its files
+    assert_same(site, tmp_path)
+    shutil.rmtree(content)                                # swapped in one go, same names, other bytes
+    (tmp_path / "old-content").rename(content)
+    os.utime(content / files[0].relative_to(site / "content"), ns=(1, 1))
+    builder.rebuild([content])
+    assert_same(site, tmp_path)
 
 
 def fake_pagefind(calls: list[Path]):

@@ -328,8 +328,6 @@ def test_folders_moved_in_are_picked_up(live: LiveServer, tmp_path: Path) -> Non
         client.close()
 
 
-@pytest.mark.xfail(strict=False, reason="the engine must treat the path of content/ itself as 'rescan content' "
-                                        "(change_kind(site/'content') is IGNORED today)")
 def test_content_folder_replaced_as_a_whole(live: LiveServer, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh-content"
     fresh.mkdir()

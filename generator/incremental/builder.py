@@ -23,7 +23,7 @@ from ..model import Site
 from ..output import MARKER, check_output_dir
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from ..urls import Urls, output_file
-from .changes import ChangeKind, change_kind
+from .changes import ChangeKind, change_kind, needs_rescan
 from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
 from .extras import extra_groups
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
@@ -172,9 +172,11 @@ class SiteBuilder:
         config = self.config
         problems = recipe.Problems(self.strict)
         imported = recipe.import_new_seeds(config, problems) if run_import else 0
-        rescan = run_import or any(not p.suffix for p in kinds.get(ChangeKind.CONTENT, ()))
-        changed_rels: set[str] = set()
         site_dir = config.site_dir
+        # The importer may have rewritten any file, and a folder that moved (content/ itself included)
+        # produced no event for the files in it: rescan content/ rather than trust the paths.
+        rescan = run_import or any(needs_rescan(p, site_dir) for p in kinds.get(ChangeKind.CONTENT, ()))
+        changed_rels: set[str] = set()
         for path in kinds.get(ChangeKind.CONTENT, ()):
             path = path if path.is_absolute() else site_dir / path
             try:
@@ -183,15 +185,7 @@ class SiteBuilder:
                 pass
         if rescan:
             files = self._scan()
-            changed_rels |= set(files) ^ set(self._entries)
-            if run_import:   # the importer may have rewritten any file: check stamps
-                for rel, path in files.items():
-                    entry = self._entries.get(rel)
-                    try:
-                        if entry is None or entry.stamp != stamp_of(os.stat(path)):
-                            changed_rels.add(rel)
-                    except OSError:
-                        changed_rels.add(rel)
+            changed_rels |= self._rescanned(files)
         templates = ChangeKind.TEMPLATE in kinds or ChangeKind.STATIC in kinds
         if templates:
             self._setup_render()
@@ -234,6 +228,21 @@ class SiteBuilder:
         if changed_rels:
             self._entries_dirty = True
         return self._result(imported, written, started, problems, 0.0)
+
+    def _rescanned(self, files: dict[str, Path]) -> set[str]:
+        """The content files on disk (`files`) against the ones this builder knows: added, deleted,
+        and those whose stat stamp no longer vouches for what was read (edited, or replaced by another file)."""
+        changed = set(files) ^ set(self._entries)
+        for rel, path in files.items():
+            entry = self._entries.get(rel)
+            if entry is None:
+                continue
+            try:
+                if not entry.trusted(stamp_of(os.stat(path))):
+                    changed.add(rel)
+            except OSError:
+                changed.add(rel)
+        return changed
 
     def _in_place(self, changed: set[str], was: dict[str, Any]) -> list[tuple[Article, Article]] | None:
         """(old, new) articles when every changed file is a published release edited in place (`same_place`)

@@ -50,6 +50,10 @@ def change_kind(path: Path, site_dir: Path) -> ChangeKind:
     if rel == (CONFIG_NAME,):
         return ChangeKind.CONFIG
     top = rel[0]
+    if rel == ("content",):
+        return ChangeKind.CONTENT      # content/ itself appeared, went away or was replaced: rescan it
+    if rel == ("seeds",):
+        return ChangeKind.SEED         # likewise seeds/ (import, then rescan content/)
     if top == "content" and len(rel) > 1:
         if rel[-1].startswith("_"):
             return ChangeKind.IGNORED
@@ -67,3 +71,17 @@ def change_kind(path: Path, site_dir: Path) -> ChangeKind:
         if rel[2] == "templates":
             return ChangeKind.TEMPLATE
     return ChangeKind.IGNORED
+
+
+def needs_rescan(path: Path, site_dir: Path) -> bool:
+    """Whether a CONTENT change must be answered by rescanning content/ rather than by reading one file:
+    content/ itself, or a path under it without a Markdown suffix (a folder moved in, out or renamed)."""
+    path, site_dir = Path(path), Path(site_dir)
+    if not path.is_absolute():
+        path = site_dir / path
+    try:
+        rel = path.relative_to(site_dir).parts
+    except ValueError:
+        return False
+    return rel == ("content",) or (len(rel) > 1 and rel[0] == "content"
+                                   and Path(rel[-1]).suffix.lower() not in CONTENT_SUFFIXES)
