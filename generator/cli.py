@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import BuildStopped, build
+from .build import BuildStopped
 from .config import load_config
 from .errors import PressroomError, Problem
 from .ingest import import_seeds

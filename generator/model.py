@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from datetime import timedelta
 from math import ceil
 
@@ -127,7 +128,41 @@ def takes_generated_route(key: str, reserved: set[str]) -> bool:
     return key in reserved or top in names or bool(_SITEMAP.match(top) or _LISTING_ROUTE.match(key))
 
 
-def build_site(articles: list[Article], per_page: int) -> Site:
+@dataclass(frozen=True)
+class Groups:
+    """Articles newest first, grouped by tag, year and month in one pass."""
+
+    ordered: tuple[Article, ...]
+    by_tag: dict[str, list[Article]]
+    tag_of: dict[str, Tag]
+    by_year: dict[int, list[Article]]
+    by_month: dict[tuple[int, int], list[Article]]
+
+    def listing_makers(self, per_page: int) -> Iterator[tuple[str, str, Callable[[], list[Listing]]]]:
+        """(kind, key, make its pages) for every paginated listing: home, tags, years, months."""
+        yield "home", "", partial(paginate, "", "home", "Latest releases", self.ordered, per_page)
+        for slug, members in self.by_tag.items():
+            yield "tag", slug, partial(paginate, f"tags/{slug}/", "tag", self.tag_of[slug].name, members, per_page, key=slug)
+        for year, members in self.by_year.items():
+            yield "year", f"{year:04d}", partial(paginate, f"{year:04d}/", "year", str(year), members, per_page, key=f"{year:04d}")
+        for (year, month), members in self.by_month.items():
+            key = f"{year:04d}/{month:02d}"
+            yield "month", key, partial(paginate, f"{key}/", "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page, key=key)
+
+    def tag_counts(self) -> tuple[TagCount, ...]:
+        return tuple(sorted((TagCount(self.tag_of[s], f"tags/{s}/", len(m)) for s, m in self.by_tag.items()),
+                            key=lambda t: (-t.count, t.tag.name.lower())))
+
+    def year_counts(self) -> tuple[YearCount, ...]:
+        return tuple(
+            YearCount(year, f"{year:04d}/", len(self.by_year[year]), tuple(
+                MonthCount(year, month, f"{year:04d}/{month:02d}/", len(self.by_month[(year, month)]))
+                for (y, month) in sorted(self.by_month, reverse=True) if y == year))
+            for year in sorted(self.by_year, reverse=True)
+        )
+
+
+def group_articles(articles: list[Article]) -> Groups:
     ordered = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
     by_tag: dict[str, list[Article]] = defaultdict(list)
     tag_of: dict[str, Tag] = {}
@@ -139,25 +174,14 @@ def build_site(articles: list[Article], per_page: int) -> Site:
             tag_of.setdefault(tag.slug, tag)
         by_year[article.date.year].append(article)
         by_month[(article.date.year, article.date.month)].append(article)
+    return Groups(ordered, dict(by_tag), tag_of, dict(by_year), dict(by_month))
 
-    listings = list(paginate("", "home", "Latest releases", ordered, per_page))
-    for slug, members in by_tag.items():
-        listings += paginate(f"tags/{slug}/", "tag", tag_of[slug].name, members, per_page, key=slug)
-    for year, members in by_year.items():
-        listings += paginate(f"{year:04d}/", "year", str(year), members, per_page, key=f"{year:04d}")
-    for (year, month), members in by_month.items():
-        listings += paginate(f"{year:04d}/{month:02d}/", "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page,
-                             key=f"{year:04d}/{month:02d}")
 
-    tags = tuple(sorted((TagCount(tag_of[s], f"tags/{s}/", len(m)) for s, m in by_tag.items()),
-                        key=lambda t: (-t.count, t.tag.name.lower())))
-    years = tuple(
-        YearCount(year, f"{year:04d}/", len(by_year[year]), tuple(
-            MonthCount(year, month, f"{year:04d}/{month:02d}/", len(by_month[(year, month)]))
-            for (y, month) in sorted(by_month, reverse=True) if y == year))
-        for year in sorted(by_year, reverse=True)
-    )
-    return Site(ordered, tuple(listings), tags, years, _neighbours(ordered, by_tag))
+def build_site(articles: list[Article], per_page: int) -> Site:
+    groups = group_articles(articles)
+    listings = tuple(page for _, _, make in groups.listing_makers(per_page) for page in make())
+    return Site(groups.ordered, listings, groups.tag_counts(), groups.year_counts(),
+                _neighbours(groups.ordered, groups.by_tag))
 
 
 def paginate(route: str, kind: str, title: str, articles: list[Article] | tuple[Article, ...], per_page: int, key: str = "") -> list[Listing]:

@@ -6,7 +6,6 @@ Files that are merely unusual (BOM, CRLF, mixed naive and aware times) must buil
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 

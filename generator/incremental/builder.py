@@ -19,7 +19,6 @@ from ..config import Config, load_config
 from ..content import CONTENT_SUFFIXES, Article
 from ..errors import problem
 from ..markup import MarkdownRenderer
-from ..model import Site
 from ..output import MARKER, check_output_dir
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from ..urls import Urls, output_file

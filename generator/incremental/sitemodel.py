@@ -8,11 +8,10 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from ..content import Article
-from ..model import (MONTH_NAMES, RELATED_COUNT, RELATED_WINDOW, Listing, MonthCount, Neighbours, Site, TagCount,
-                     YearCount, build_site, paginate)
+from ..model import RELATED_COUNT, RELATED_WINDOW, Listing, Neighbours, Site, build_site, group_articles
+
 
 class Model:
     """The site model, kept up to date article by article; equal to `model.build_site` at every step."""
@@ -33,19 +32,8 @@ class Model:
     def update(self, articles: list[Article], removed: list[Article], added: list[Article]) -> tuple[Site, set[str], set[str]]:
         """New site after `removed` went and `added` came; returns (site, article routes, listing routes) to re-render."""
         per_page = self.per_page
-        ordered = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
-        by_tag: dict[str, list[Article]] = defaultdict(list)
-        tag_of: dict[str, Any] = {}
-        by_year: dict[int, list[Article]] = defaultdict(list)
-        by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
-        for article in ordered:
-            for tag in article.tags:
-                by_tag[tag.slug].append(article)
-                if tag.slug not in tag_of:
-                    tag_of[tag.slug] = tag
-            year = article.date.year
-            by_year[year].append(article)
-            by_month[(year, article.date.month)].append(article)
+        grouped = group_articles(articles)
+        ordered, by_tag = grouped.ordered, grouped.by_tag
 
         touched = removed + added
         affected: set[tuple[str, str]] = {("home", "")}
@@ -73,24 +61,9 @@ class Model:
             groups[(kind, key)] = pages
             listings.extend(pages)
 
-        emit("home", "", lambda: paginate("", "home", "Latest releases", ordered, per_page))
-        for slug, members in by_tag.items():
-            emit("tag", slug, lambda: paginate(f"tags/{slug}/", "tag", tag_of[slug].name, members, per_page, key=slug))
-        for year, members in by_year.items():
-            emit("year", f"{year:04d}", lambda: paginate(f"{year:04d}/", "year", str(year), members, per_page, key=f"{year:04d}"))
-        for (year, month), members in by_month.items():
-            emit("month", f"{year:04d}/{month:02d}", lambda: paginate(
-                f"{year:04d}/{month:02d}/", "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page,
-                key=f"{year:04d}/{month:02d}"))
-
-        tags = tuple(sorted((TagCount(tag_of[s], f"tags/{s}/", len(m)) for s, m in by_tag.items()),
-                            key=lambda t: (-t.count, t.tag.name.lower())))
-        years = tuple(
-            YearCount(year, f"{year:04d}/", len(by_year[year]), tuple(
-                MonthCount(year, month, f"{year:04d}/{month:02d}/", len(by_month[(year, month)]))
-                for (y, month) in sorted(by_month, reverse=True) if y == year))
-            for year in sorted(by_year, reverse=True)
-        )
+        for kind, key, make in grouped.listing_makers(per_page):
+            emit(kind, key, make)
+        tags, years = grouped.tag_counts(), grouped.year_counts()
 
         # Neighbours: only articles near a change (in date order, or within the window of a tag) move.
         neighbours = dict(self.site.neighbours)

@@ -8,7 +8,6 @@ never overwrites a file a person has edited (see `writer` for the `import_sha256
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath

@@ -13,11 +13,11 @@ import lxml.html
 
 from generator.errors import fail
 
-from .capture import CHROME, RELEASE_HEADER, _date_only, skip
+from .capture import CHROME, RELEASE_HEADER, _date_only
 from .dateline import parse_any, parse_byline, parse_month_date, split_credit
 from .figures import split_caption_credit
 from .model import Image, Release
-from .text import Block, classify, clean, is_speaker, looks_like_heading, render_blocks, summary_of, text_blocks, BULLET
+from .text import Block, classify, clean, is_speaker, looks_like_heading, render_blocks, summary_of, text_blocks
 
 SKIP_TAGS = {"script", "style", "noscript", "input", "select", "option", "button", "textarea", "nav", "iframe",
              "svg", "form", "head", "title", "meta", "link", "template", "object", "embed"}
