@@ -164,7 +164,7 @@ def test_rss_feed_gives_one_release_per_item():
     assert "- First point about Japan;\n- second point & last." in first.body
     assert second.kind == "transcript" and second.authors == ("Ned Price",)
     assert second.source == "U.S. Department of State"
-    assert "MR PRICE: Good afternoon." in second.body
+    assert "**MR PRICE:** Good afternoon." in second.body   # the feed's <strong> speaker label
 
 
 def test_atom_entry():
@@ -189,7 +189,7 @@ def test_afmil_print_html():
     assert r.title == "Airmen train with partners in Poland"
     assert r.date == date(2016, 1, 14)
     assert r.authors == ("Senior Airman Jane Doe",) and r.source == "52nd Fighter Wing Public Affairs"
-    assert r.body.startswith("WASHINGTON (AFNS) -- Airmen trained with partners in Poland this week.")
+    assert r.body.startswith("**WASHINGTON (AFNS) --** Airmen trained with partners in Poland this week.")
     assert "\u201cIt went well,\u201d said Col. Smith" in r.body
     (image,) = r.images
     assert image.credit == "U.S. Air Force photo/Jim Varhegyi" and image.virin == "160114-F-EX708-001"

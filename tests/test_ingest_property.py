@@ -17,6 +17,8 @@ PIECES = [
     "<item><title>T</title><pubDate>Tue, 25 May 2021 11:34:57 +0000</pubDate>", "<content:encoded><![CDATA[<p>x",
     "</item>", "---\ntitle: x\ndate: 2024-01-01\n---\n", "<html><h1 class=\"title\">T</h1>", "\n\n", "\r\n",
     "(AP Photo/X)\n", "Photo Gallery\n", "1. x\n", "# y\n", "\ufeff", "\x00", "&#8217;", "]]>",
+    "<a href=\"/x (y)\">", "<a href=\"javascript:alert(1)\">", "</a>", "<b>", "</b>", "<em>", "</i>", "<p>", "<br>",
+    "<link>https://www.state.gov/x/</link>", "&#xE004;", "\ue005", "<li>", "<h2>", "[", "*",
 ]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -56,3 +58,34 @@ def test_mangled_fixtures(data):
         i = data.draw(st.integers(0, len(raw) - 1))
         raw[i:i + data.draw(st.integers(0, 40))] = data.draw(st.binary(max_size=10))
     check(path.name, bytes(raw))
+
+
+WORDS = ["alpha", "beta*", "_x_", "[1]", "(p)", "a.b", "“q”", "x:", "#h", "&amp;", "&lt;b&gt;", "c\\d", "`t`", "2.",
+         "!", "x!", "&#xE004;", "]("]
+HREFS = ["/r", "https://x.gov/a b", "javascript:x", "https://y.gov/(1)", "#f", "", "data:x", "//z.gov/q"]
+INLINE = st.recursive(
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(["", " "])).map("".join), min_size=1, max_size=3).map("".join),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["b", "strong", "i", "em", "span"]), inner).map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>"),
+        st.tuples(st.sampled_from(HREFS), inner).map(lambda t: f'<a href="{t[0]}">{t[1]}</a> '),
+        st.lists(inner, min_size=2, max_size=3).map("".join)),
+    max_leaves=12)
+
+
+@SETTINGS
+@given(INLINE)
+def test_inline_markup_renders_as_exactly_its_text(fragment):
+    """Bold/italic/links in an HTML body: the rendered page shows the same text, links only to http(s)."""
+    import re
+    from html import unescape
+
+    from generator.ingest.html import html_lines, lines_to_blocks, parse_fragment
+    from generator.ingest.text import render_blocks, strip_marks
+    from generator.markup import MarkdownRenderer
+
+    lines = html_lines(parse_fragment(f"<p>{fragment}</p>"), "https://base.gov/p/")
+    html, _ = MarkdownRenderer().render(render_blocks(lines_to_blocks(lines)), allow_html=False)
+    shown = unescape(re.sub(r"<[^>]+>", "", html))
+    assert "".join(shown.split()) == "".join("".join(strip_marks(t) for _, t in lines).split())
+    assert all(h.startswith(("https://base.gov/", "https://x.gov/", "https://y.gov/", "https://z.gov/"))
+               for h in re.findall(r'href="([^"]*)"', html))

@@ -14,7 +14,7 @@ from generator.errors import PressroomError, fail
 from .dateline import parse_any
 from .html import html_lines, lines_to_blocks, parse_fragment
 from .model import Release
-from .text import classify, clean, render_blocks, summary_of, title_case_name
+from .text import classify, clean, plain_text, render_blocks, strip_marks, summary_of, title_case_name
 
 ITEM = re.compile(r"<(item|entry)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
@@ -71,11 +71,15 @@ def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Releas
     items = ITEM.findall(text)
     if not items:
         raise fail(path, 0, "a feed with no <item> or <entry>; nothing to import")
-    channel_title = _plain(_field(text.split("<item", 1)[0].split("<entry", 1)[0], "title"))
+    head = text.split("<item", 1)[0].split("<entry", 1)[0]
+    channel_title = _plain(_field(head, "title"))
+    channel_link = _plain(_field(head, "link"))     # the base for relative links in items without their own
+    if not re.match(r"^https?://[^/?#\s]", channel_link, re.I):
+        channel_link = ""
     releases, first_error = [], None
     for _, block in items:
         try:
-            releases.append(_item(path, block, channel_title, vocabulary))
+            releases.append(_item(path, block, channel_title, channel_link, vocabulary))
         except PressroomError as exc:
             first_error = first_error or exc
     if not releases:
@@ -83,7 +87,7 @@ def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Releas
     return releases
 
 
-def _item(path: str, block: str, channel: str, vocabulary: tuple[str, ...]) -> Release:
+def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
     title = _plain(_field(block, "title"))
@@ -94,13 +98,14 @@ def _item(path: str, block: str, channel: str, vocabulary: tuple[str, ...]) -> R
     if when is None:
         raise fail(path, 0, f"no date: the item '{title[:60]}' has no usable pubDate/published")
     link = _plain(_field(block, "link", "guid"))
+    base = link if re.match(r"^https?://[^/?#\s]", link, re.I) else channel_link
     creator = _plain(_field(block, "dc:creator", "author", "name"))
     if "<name" in _field(block, "author"):
         creator = _plain(re.sub(r".*?<name>(.*?)</name>.*", r"\1", _field(block, "author"), flags=re.S))
     markup = _field(block, "content:encoded", "content") or _field(block, "description", "summary")
     root = parse_fragment(markup if "<" in markup else "<p>" + "</p><p>".join(markup.split("\n\n")) + "</p>")
-    lines = html_lines(root) if root is not None else []
-    if lines and creator and lines[0][1] == creator:
+    lines = html_lines(root, base) if root is not None else []
+    if lines and creator and strip_marks(lines[0][1]) == creator:
         lines = lines[1:]   # the issuing office/speaker line repeats dc:creator
     blocks = lines_to_blocks(lines)
     if not any(b.kind == "p" for b in blocks):
@@ -111,7 +116,7 @@ def _item(path: str, block: str, channel: str, vocabulary: tuple[str, ...]) -> R
     else:
         authors = _people(creator)
         source = "U.S. Department of State" if state else channel
-    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    plain = plain_text(blocks)
     kind = classify(title, blocks, source=source) or "release"
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
                    summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)))

@@ -1,7 +1,8 @@
 """HTML captures of one article page: af.mil / defense.gov ArticleCS (print view), CENTCOM's
 2015 release page, and a generic fallback (h1 + the densest block of paragraphs).
 
-`html_lines` turns an HTML fragment into (kind, text) lines and is shared with the feed reader.
+`html_lines` turns an HTML fragment into (kind, text) lines, with inline marks for bold, italic and
+links (see `text.MARKS`), and is shared with the feed reader.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from .capture import CHROME, RELEASE_HEADER, _date_only
 from .dateline import parse_any, parse_byline, parse_month_date, split_credit
 from .figures import split_caption_credit
 from .model import Image, Release
-from .text import Block, classify, clean, is_speaker, looks_like_heading, render_blocks, summary_of, text_blocks
+from .text import (BOLD as BOLD_MARK, BOLD_END, ITALIC, ITALIC_END, LINK, LINK_END, LINK_URL, Block, classify, clean, drop_marks,
+                   is_speaker, looks_like_heading, plain_text, render_blocks, strip_marks, summary_of, text_blocks, web_url)
 
 SKIP_TAGS = {"script", "style", "noscript", "input", "select", "option", "button", "textarea", "nav", "iframe",
              "svg", "form", "head", "title", "meta", "link", "template", "object", "embed"}
@@ -41,56 +43,98 @@ def parse_fragment(markup: str) -> lxml.html.HtmlElement | None:
         return None
 
 
-def html_lines(root) -> list[tuple[str, str]]:
-    """Fragment -> [(kind, text)] with kind 'p', 'h', 'li', 'oli'; <br> splits lines."""
-    out: list[tuple[str, str]] = []
-    buf: list[tuple[str, bool]] = []
+ITALIC_TAGS = {"em", "i"}
 
-    def flush() -> None:
-        text = clean("".join(t for t, _ in buf))
-        bold = all(b for t, b in buf if t.strip())
-        buf.clear()
-        if text:
-            out.append(("h" if bold and looks_like_heading(text.rstrip(":")) and not text.endswith(":") else "p", text))
 
-    def walk(el, bold: bool) -> None:
+def html_lines(root, base: str = "") -> list[tuple[str, str]]:
+    """Fragment -> [(kind, text)] with kind 'p', 'h', 'li', 'oli'; <br> splits lines.
+
+    Text carries inline marks (see `text.MARKS`) for bold, italic and links; a link's address is
+    resolved against `base` (the page's own URL) and kept only when it is http(s).
+    """
+    walker = _Lines(base)
+    walker.walk(root)
+    walker.flush()
+    return walker.out
+
+
+class _Lines:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.out: list[tuple[str, str]] = []
+        self.buf: list[tuple[str, bool]] = []     # (marked text, inside bold)
+        self.open: list[tuple[str, str]] = []     # marks open across a line break: (opener, closer)
+
+    def text(self, value: str | None, bold: bool) -> None:
+        if value:
+            self.buf.append((drop_marks(value), bold))
+
+    def flush(self) -> None:
+        closers = "".join(c for _, c in reversed(self.open))
+        text = clean("".join(t for t, _ in self.buf) + closers)
+        bold = all(b for t, b in self.buf if strip_marks(t).strip())
+        self.buf.clear()
+        if self.open:
+            self.buf.append(("".join(o for o, _ in self.open), True))
+        visible = strip_marks(text)
+        if visible.strip():
+            heading = bold and looks_like_heading(visible.rstrip(":")) and not visible.endswith(":")
+            self.out.append(("h" if heading else "p", text))
+
+    def inline(self, el) -> str:
+        """The marked text of el's content on one line (for headings and list items)."""
+        sub = _Lines(self.base)
+        sub.walk_children(el, False)
+        sub.flush()
+        return clean(" ".join(t for _, t in sub.out))
+
+    def walk_children(self, el, bold: bool) -> None:
+        self.text(el.text, bold)
+        for child in el:
+            self.walk(child, bold)
+
+    def walk(self, el, bold: bool = False) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or tag in SKIP_TAGS:
-            if el.tail:
-                buf.append((el.tail, bold))
-            return
-        if tag == "br":
-            flush()
+            pass
+        elif tag == "br":
+            self.flush()
         elif tag in HEADINGS:
-            flush()
-            text = clean(el.text_content())
-            if text:
-                out.append(("h", text))
+            self.flush()
+            text = self.inline(el)
+            if strip_marks(text).strip():
+                self.out.append(("h", text))
         elif tag in ("ul", "ol"):
-            flush()
+            self.flush()
             for li in el.iter("li"):
-                text = clean(" ".join(li.itertext()))
-                if text:
-                    out.append(("oli" if tag == "ol" else "li", text))
+                text = self.inline(li)
+                if strip_marks(text).strip():
+                    self.out.append(("oli" if tag == "ol" else "li", text))
         elif tag == "img":
             pass
         else:
             block = tag in BLOCK_TAGS or tag == "li"
             if block:
-                flush()
-            inner_bold = bold or tag in BOLD
-            if el.text:
-                buf.append((el.text, inner_bold))
-            for child in el:
-                walk(child, inner_bold)
+                self.flush()
+            mark = None
+            if tag in BOLD and not any(o == BOLD_MARK for o, _ in self.open):
+                mark = (BOLD_MARK, BOLD_END)
+            elif tag in ITALIC_TAGS and not any(o == ITALIC for o, _ in self.open):
+                mark = (ITALIC, ITALIC_END)
+            elif tag == "a" and not any(o == LINK for o, _ in self.open):
+                url = web_url(el.get("href", ""), self.base)
+                if url:
+                    mark = (LINK, LINK_URL + url + LINK_END)
+            if mark:
+                self.buf.append((mark[0], bold))
+                self.open.append(mark)
+            self.walk_children(el, bold or tag in BOLD)
+            if mark:
+                self.open.remove(mark)
+                self.buf.append((mark[1], bold))
             if block:
-                flush()
-        if el.tail:
-            buf.append((el.tail, bold))
-
-    walk(root, False)
-    flush()
-    return out
+                self.flush()
+        self.text(el.tail, bold)
 
 
 def lines_to_blocks(lines: list[tuple[str, str]], *, bare_headings: bool = False) -> list[Block]:
@@ -186,12 +230,12 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         body_el = _densest(doc)
     if body_el is None:
         raise fail(path, 0, "no article text found in this page")
-    lines = [(k, t) for k, t in html_lines(body_el) if not CHROME.match(t)]
+    lines = [(k, t) for k, t in html_lines(body_el, _page_url(doc, text)) if not CHROME.match(strip_marks(t))]
     hints = ""
-    while lines and (RELEASE_HEADER.match(lines[0][1]) or _date_only(lines[0][1]) or lines[0][1] == title):
-        if when is None and _date_only(lines[0][1]):
-            when = _date_only(lines[0][1])
-        hints += "\n" + lines[0][1]
+    while lines and (RELEASE_HEADER.match(first := strip_marks(lines[0][1])) or _date_only(first) or first == title):
+        if when is None and _date_only(first):
+            when = _date_only(first)
+        hints += "\n" + first
         lines = lines[1:]
     blocks = lines_to_blocks(lines)
     if not any(b.kind == "p" for b in blocks):
@@ -203,10 +247,24 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     blocks += [Block("fig", number=n) for n in range(1, len(images) + 1)]
     if "centcom.mil" in text[:50000] and not source:
         source = "U.S. Central Command"
-    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    plain = plain_text(blocks)
     kind = classify(title, blocks, source=source, hints=hints) or "story"
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
                    summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images))
+
+
+def _page_url(doc, text: str) -> str:
+    """The page's own address, for resolving relative links: <base>, canonical, og:url, or the
+    address an HTTrack mirror was saved from."""
+    for xpath in ("//base/@href", "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"):
+        for value in doc.xpath(xpath):
+            value = str(value).strip()
+            if re.match(r"^https?://[^/?#\s]", value, re.I):
+                return value
+    m = re.search(r"<!-- Mirrored from (\S+?) by HTTrack", text[:5000])
+    if m and "://" not in m.group(1):
+        return "https://" + m.group(1)
+    return ""
 
 
 def _densest(doc):

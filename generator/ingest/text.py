@@ -4,11 +4,65 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
 
 from generator.errors import fail
 
 NBSP_LIKE = "\u00a0\u2007\u202f\u2009\u200a\u200b\u200c\u200d\u2060\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Inline marks: private-use characters that `html.html_lines` puts around bold, italic and links
+# (BOLD text BOLD_END, LINK text LINK_URL url LINK_END) so block text stays one string through
+# the block logic; `escape_inline` turns them into Markdown, `strip_marks` into plain text.
+# Seed text can never carry them: `drop_marks` removes them from every piece of source text.
+BOLD, BOLD_END, ITALIC, ITALIC_END, LINK, LINK_URL, LINK_END = "\ue000\ue001\ue002\ue003\ue004\ue005\ue006"
+MARKS = BOLD + BOLD_END + ITALIC + ITALIC_END + LINK + LINK_URL + LINK_END
+_MARK_RE = re.compile("[\ue000-\ue006]")
+_URL_PART = re.compile("\ue005[^\ue000-\ue006]*\ue006")
+_NO_MARKS = {ord(c): None for c in MARKS}
+
+
+def drop_marks(text: str) -> str:
+    """Source text with any mark character removed (so a seed cannot forge a link)."""
+    return text.translate(_NO_MARKS) if _MARK_RE.search(text) else text
+
+
+def strip_marks(text: str) -> str:
+    """Marked text -> the plain text a reader sees (link addresses and emphasis marks dropped)."""
+    if not _MARK_RE.search(text):
+        return text
+    return _URL_PART.sub("", text).translate(_NO_MARKS)
+
+
+def web_url(href: str, base: str = "") -> str:
+    """An <a href> as an absolute http(s) address safe to put in a Markdown link, or "".
+
+    Relative addresses are resolved against `base` (the page's or item's own URL) when it is a
+    web address, else dropped; anything but http/https (javascript:, data:, mailto:...) is "".
+    """
+    href = re.sub(r"[\t\n\r]", "", (href or "").strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+                                                       "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    if not href or href.startswith("#"):
+        return ""
+    try:
+        if base and re.match(r"^https?://[^/?#\s]", base, re.I):
+            url = urljoin(base, href)
+        elif href.startswith("//"):
+            url = "https:" + href
+        else:
+            url = href
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    url = quote(url, safe="!#$%&*+,-./:;=?@_~")   # no spaces, ()<>[]'"`\ left for Markdown to misread
+    return re.sub(r"(&#?\w+);", r"\1%3B", url)    # '&copy;' in a query must not become an entity
+
+
+def plain_text(blocks: list[Block]) -> str:
+    """All the blocks' visible text, one block a line (for tags and classification)."""
+    return "\n".join(strip_marks(b.text or " ".join(b.items)) for b in blocks)
 
 
 def decode(path: str, data: bytes) -> str:
@@ -28,7 +82,7 @@ def decode(path: str, data: bytes) -> str:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = drop_marks(_CONTROL.sub("", text))   # entities (&#xE004;) are dropped again where markup is read
     if not text.strip(" \n\t" + NBSP_LIKE):
         raise fail(path, 0, "file holds only blank space; nothing to import")
     return text
@@ -69,11 +123,13 @@ SPEAKER = re.compile(r"^(?:Q|[A-Z][A-Z.'’\- ]{1,60}(?:\([A-Za-z .'’\-]+\))?(
 
 
 def is_speaker(text: str) -> bool:
+    text = strip_marks(text)
     return bool(SPEAKER.match(text)) and not re.match(r"^(?:NOTE|EDITOR'?S NOTE|UPDATE|CORRECTION):", text)
 
 
 def looks_like_heading(text: str) -> bool:
     """A bare short line with no end punctuation, e.g. 'From testing to implementation', 'Syria'."""
+    text = strip_marks(text)
     if not text or len(text) > 70 or len(text.split()) > 9:
         return False
     if text[-1] in ".,;:!?\"”’')]" or text[0] in "\"“‘(-*[" or text.startswith("By "):
@@ -116,11 +172,75 @@ _INLINE = re.compile(r"([\\`*_{}\[\]])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
-def escape_inline(text: str) -> str:
-    """Escape text so Python-Markdown (extra) shows it as the same text."""
+def _escape_plain(text: str) -> str:
     text = _INLINE.sub(r"\\\1", text)
     text = _ENTITY.sub("&amp;", text)
     return text.replace("<", "&lt;")
+
+
+def escape_inline(text: str, *, emphasis: bool = True) -> str:
+    """Escape text so Python-Markdown (extra) shows it as the same text; inline marks (see
+    MARKS) become `**bold**`, `*italic*` and `[text](url)` (emphasis dropped when not wanted)."""
+    if not _MARK_RE.search(text):
+        return _escape_plain(text)
+    return _render_marks(text, emphasis)
+
+
+def _render_marks(text: str, emphasis: bool) -> str:
+    # tree: [kind, children, url]; children are str or nodes. Unbalanced marks are ignored.
+    root: list = ["", [], ""]
+    stack = [root]
+    in_url = False
+    text = re.sub("\ue001(\\s*)\ue000|\ue003(\\s*)\ue002", lambda m: m.group(1) or m.group(2) or "", text)  # **a** **b** -> **a b**
+    for token in re.split("([\ue000-\ue006])", text):
+        if not token:
+            continue
+        top = stack[-1]
+        if in_url:
+            if token == LINK_END:
+                in_url = False
+                if top[0] == "a":
+                    stack.pop()
+                    stack[-1][1].append(top)
+            elif token not in MARKS and top[0] == "a":
+                top[2] += token
+            continue
+        if token in (BOLD, ITALIC, LINK):
+            node = ["b" if token == BOLD else "i" if token == ITALIC else "a", [], ""]
+            stack.append(node)
+        elif token in (BOLD_END, ITALIC_END):
+            if top[0] == ("b" if token == BOLD_END else "i"):
+                stack.pop()
+                stack[-1][1].append(top)
+        elif token == LINK_URL:
+            in_url = True       # the address of the open link, or a stray one to skip
+        elif token == LINK_END:
+            pass
+        else:
+            top[1].append(token)
+    while len(stack) > 1:     # unclosed: keep the text, lose the mark
+        node = stack.pop()
+        stack[-1][1].extend(node[1])
+    return re.sub(" {2,}", " ", _render_node(root, emphasis, frozenset())).strip(" ")
+
+
+def _render_node(node: list, emphasis: bool, active: frozenset[str]) -> str:
+    kind, children, url = node
+    styled = kind in ("b", "i") and emphasis and not {"b", "i"} & active   # nested emphasis trips Python-Markdown
+    inner_active = active | {kind} if styled or kind == "a" else active
+    inner = ""
+    for child in children:
+        piece = _escape_plain(child) if isinstance(child, str) else _render_node(child, emphasis, inner_active)
+        if inner.endswith("!") and piece.startswith("["):
+            inner = inner[:-1] + "\\!"     # '![' would make the link an image
+        inner += piece
+    lead, core, trail = inner[: len(inner) - len(inner.lstrip())], inner.strip(), inner[len(inner.rstrip()):]
+    if kind == "a" and "a" not in active and core and (url := web_url(url)):
+        return f"{lead}[{core}]({url}){trail}"
+    if styled and core:
+        mark = "**" if kind == "b" else "*"
+        return f"{lead}{mark}{core}{mark}{trail}"
+    return inner
 
 
 def escape_line(text: str) -> str:
@@ -141,7 +261,7 @@ def render_blocks(blocks: list[Block]) -> str:
         if block.kind == "fig":
             out.append("{{< figure %d >}}" % block.number)
         elif block.kind == "h":
-            out.append("## " + escape_inline(clean(block.text)).lstrip("#"))
+            out.append("## " + escape_inline(clean(block.text), emphasis=False).lstrip("#"))
         elif block.kind in ("ul", "ol"):
             lines = []
             for n, item in enumerate(block.items, 1):
@@ -155,13 +275,11 @@ def render_blocks(blocks: list[Block]) -> str:
 
 def summary_of(blocks: list[Block], limit: int = 300) -> str:
     """First real paragraph, plain text, cut at a word to at most `limit` characters."""
-    for block in blocks:
-        if block.kind == "p" and len(block.text.split()) >= 6 and not is_speaker(block.text):
-            return shorten(clean(block.text), limit)
-    for block in blocks:
-        if block.kind == "p" and clean(block.text):
-            return shorten(clean(block.text), limit)
-    return ""
+    texts = [clean(strip_marks(b.text)) for b in blocks if b.kind == "p"]
+    for text in texts:
+        if len(text.split()) >= 6 and not is_speaker(text):
+            return shorten(text, limit)
+    return shorten(next((t for t in texts if t), ""), limit)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -189,7 +307,7 @@ def title_case_name(name: str) -> str:
 
 def classify(title: str, blocks: list[Block], *, source: str = "", hints: str = "") -> str:
     """story | release | transcript | advisory | wire | statement, from the text's own marks."""
-    paragraphs = [b.text for b in blocks if b.kind == "p"]
+    paragraphs = [strip_marks(b.text) for b in blocks if b.kind == "p"]
     speakers = sum(1 for p in paragraphs if is_speaker(p))
     lead = paragraphs[0][:200] if paragraphs else ""
     marks = f"{title}\n{hints}"
