@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .config import Config
 from .content import Article
@@ -24,6 +25,7 @@ DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 FEEDS = (("feed.xml", "application/atom+xml", "Atom"), ("rss.xml", "application/rss+xml", "RSS"),
          ("feed.json", "application/feed+json", "JSON Feed"))
 LIST_TEMPLATES = {"home": "index.html", "tag": "tag.html", "year": "year.html", "month": "month.html"}
+CARD_TEMPLATE = "summary_card.html"   # one article's card in a list, rendered once and reused (`summary_card()`)
 
 
 def default_theme_dir() -> Path:
@@ -80,6 +82,7 @@ class Renderer:
     urls: Urls
     env: jinja2.Environment
     static_versions: dict[str, str]
+    cards: dict[int, tuple[Article, str]] = field(default_factory=dict, repr=False)   # id -> (article, its card)
 
     @classmethod
     def create(cls, config: Config) -> "Renderer":
@@ -96,7 +99,17 @@ class Renderer:
         env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month)
         env.filters["date"] = format_date
         env.filters["json_ld"] = json_ld
-        return cls(config, urls, env, versions)
+        renderer = cls(config, urls, env, versions)
+        env.globals["summary_card"] = renderer.summary_card
+        return renderer
+
+    def summary_card(self, article: Article) -> Markup:
+        """`summary_card.html` for `article`, rendered once and reused by every list page that shows it."""
+        hit = self.cards.get(id(article))
+        if hit is None or hit[0] is not article:
+            hit = (article, self.env.get_template(CARD_TEMPLATE).render(article=article))
+            self.cards[id(article)] = hit
+        return Markup(hit[1])
 
     def page(self, template: str, route: str, **context: Any) -> bytes:
         return self.env.get_template(template).render(route=route, **context).encode("utf-8")

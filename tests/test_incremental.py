@@ -150,6 +150,22 @@ def test_template_edit(site: Path, builder: SiteBuilder, tmp_path: Path) -> None
     assert_same(site, tmp_path)
 
 
+def test_summary_card_override(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    """A theme's summary_card.html shows on every list page, after a rebuild and after a new cached build."""
+    theme = site / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    source = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "summary_card.html"
+    (theme / "summary_card.html").write_text(source.read_text().replace('class="summary"', 'class="summary card"'))
+    result = builder.rebuild([theme / "summary_card.html"])
+    assert "index.html" in result.written
+    assert 'class="summary card"' in (site / "_site" / "index.html").read_text()
+    assert_same(site, tmp_path)
+    (theme / "summary_card.html").write_text(source.read_text().replace('class="summary"', 'class="summary teaser"'))
+    build(load_config(site), run_import=False, search=False)     # a new process: the template fingerprints decide
+    assert 'class="summary teaser"' in (site / "_site" / "index.html").read_text()
+    assert_same(site, tmp_path)
+
+
 def test_static_edit(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     static = site / "themes" / "default" / "static"
     static.mkdir(parents=True)

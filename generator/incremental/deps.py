@@ -19,7 +19,7 @@ from ..cache import digest
 from ..config import Config
 from ..content import Article
 from ..model import Listing, Site
-from ..render import LIST_TEMPLATES
+from ..render import CARD_TEMPLATE, LIST_TEMPLATES
 from ..urls import output_file
 
 Job = tuple[str, Any, str, bytes]                 # ("a" article | "l" listing, item, output file, key)
@@ -43,8 +43,11 @@ def template_fingerprints(env: jinja2.Environment, names: Iterable[str]) -> dict
         if name not in refs:
             found: list[str] = []
             try:
-                for ref in meta.find_referenced_templates(env.parse(source(name).split("\0", 1)[1])):
+                text = source(name).split("\0", 1)[1]
+                for ref in meta.find_referenced_templates(env.parse(text)):
                     found.extend([ref] if isinstance(ref, str) else env.list_templates())  # dynamic: every template
+                if "summary_card" in text:
+                    found.append(CARD_TEMPLATE)    # rendered through the summary_card() global, not an import
             except jinja2.TemplateSyntaxError:
                 pass
             refs[name] = found

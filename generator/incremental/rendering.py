@@ -19,6 +19,8 @@ Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes
 
 def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path | None) -> list[Rendered]:
     """(file, key, hash, bytes) for each job; bytes None when a worker already wrote the file into `staging`."""
+    if len(renderer.cards) > 2 * len(site.articles) + 1000:
+        renderer.cards.clear()      # cards of articles edited away (serve): let them go
     if staging is not None and len(jobs) >= PARALLEL_MIN and fork_ok():
         return _render_forked(renderer, site, jobs, staging)
     out: list[Rendered] = []
@@ -32,32 +34,58 @@ _render_state: Any = None
 
 
 def _render_forked(renderer: Renderer, site: Site, jobs: list[Job], staging: Path) -> list[Rendered]:
+    """Articles first, each worker rendering with each article page the article's summary card; then the listings,
+    in workers forked with every card already made, so no card is rendered twice."""
     global _render_state
-    workers = os.cpu_count() or 2
-    _render_state = (renderer, site, staging, jobs)
-    shares = [list(range(i, len(jobs), workers * 4)) for i in range(workers * 4)]
+    listed = {id(article) for kind, item, _, _ in jobs if kind == "l" for article in item.articles}
     results: list[Rendered] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap_unordered(_render_share, shares):
-                results.extend((name, key, data_digest, None) for name, key, data_digest in chunk)
+        for kind in ("a", "l"):
+            indices = [i for i, job in enumerate(jobs) if job[0] == kind]
+            if not indices:
+                continue
+            if len(indices) < PARALLEL_MIN:
+                for i in indices:
+                    name, key, data_digest, _ = _render_one(renderer, site, jobs[i], staging, set())
+                    results.append((name, key, data_digest, None))
+                continue
+            workers = os.cpu_count() or 2
+            _render_state = (renderer, site, staging, jobs, listed if kind == "a" else set())
+            count = workers * 16
+            shares = [indices[i::count] for i in range(count) if indices[i::count]]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk, cards in pool.imap_unordered(_render_share, shares):
+                    results.extend((name, key, data_digest, None) for name, key, data_digest in chunk)
+                    for i, card in cards:
+                        article = jobs[i][1]
+                        renderer.cards[id(article)] = (article, card)
     finally:
         _render_state = None
     return results
 
 
-def _render_share(indices: list[int]) -> list[tuple[str, bytes, bytes]]:
-    renderer, site, staging, jobs = _render_state
+def _render_one(renderer: Renderer, site: Site, job: Job, staging: Path, made: set[Path]) -> tuple[str, bytes, bytes, None]:
+    kind, item, name, key = job
+    data = renderer.article(site, item) if kind == "a" else renderer.listing(item)
+    target = staging / safe_relative(name)
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return name, key, digest(data), None
+
+
+def _render_share(indices: list[int]) -> tuple[list[tuple[str, bytes, bytes]], list[tuple[int, str]]]:
+    """Render and stage the jobs at `indices`; returns their (file, key, hash) and the cards made for listed articles."""
+    renderer, site, staging, jobs, listed = _render_state
     out = []
+    cards = []
     made: set[Path] = set()
     for i in indices:
-        kind, item, name, key = jobs[i]
-        data = renderer.article(site, item) if kind == "a" else renderer.listing(item)
-        target = staging / safe_relative(name)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        with open(target, "xb") as handle:
-            handle.write(data)
-        out.append((name, key, digest(data)))
-    return out
+        name, key, data_digest, _ = _render_one(renderer, site, jobs[i], staging, made)
+        out.append((name, key, data_digest))
+        article = jobs[i][1]
+        if jobs[i][0] == "a" and id(article) in listed:
+            cards.append((i, str(renderer.summary_card(article))))
+    return out, cards
