@@ -17,6 +17,7 @@ import yaml
 
 from .config import Config
 from .errors import PressroomError, Problem, fail, problem
+from .ingest.model import Image  # one figure-metadata type, shared with the importer
 from .markup import MarkdownRenderer, first_paragraph, is_unsafe_url, plain_text
 from .urls import SAFE_SLUG, Urls, slugify
 
@@ -34,16 +35,6 @@ _YAML = frontmatter.YAMLHandler()
 class Tag:
     slug: str
     name: str
-
-
-@dataclass(frozen=True)
-class Image:
-    alt: str = ""
-    title: str = ""
-    caption: str = ""
-    credit: str = ""
-    virin: str = ""
-    src: str = ""
 
 
 @dataclass(frozen=True)
