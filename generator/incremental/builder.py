@@ -21,12 +21,11 @@ from ..errors import problem
 from ..markup import MarkdownRenderer
 from ..output import MARKER, check_output_dir
 from ..render import LIST_TEMPLATES, Renderer, static_files
-from ..urls import Urls, output_file
+from ..urls import Urls
 from .changes import ChangeKind, change_kind, needs_rescan
+from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
-from .extras import extra_groups
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
-from .rendering import render_jobs
 from .sitemodel import Model, same_place, swap
 from .sources import FileEntry, load_entries, read_entry, stamp_of
 from .writing import SEARCH_DIR, make_staging, output_matches, with_stats, write_in_place, write_staged
@@ -314,68 +313,19 @@ class SiteBuilder:
                state: tuple[bytes, tuple[Any, ...], datetime | None] | None = None) -> tuple[tuple[str, ...], float]:
         """Render and write what the plan says; returns (files whose bytes changed, search index seconds)."""
         config = self.config
-        site = plan.site
-        renderer = self.renderer
         output_dir = config.output_dir
-        page_routes = [a.route for a in site.articles] + [listing.route for listing in site.listings]
         new = Output()
-        new.files.update(plan.keep)
         if state is not None:
             new.state, new.problems, new.held_until = state
-            new.articles = len(site.articles)
-        payload: dict[str, bytes] = {}     # file -> bytes to write
+            new.articles = len(plan.site.articles)
 
         staging = make_staging(output_dir) if staged else None
         try:
-            staged_already: set[str] = set()
-            changed: set[str] = set()
-            for name, key, data_digest, data in render_jobs(renderer, site, plan.render, staging):
-                new.files[name] = (key, data_digest)
-                previous = old.files.get(name)
-                if previous is None or previous[1] != data_digest:
-                    changed.add(name)
-                    if data is not None:
-                        payload[name] = data
-                if data is None:
-                    staged_already.add(name)
-            # Site-wide pages, feeds and the rest: cheap, recomputed when their key moves, written when their bytes change.
-            site_key = self.keys.site_pages(site)
-            previous_routes = old.site_routes if old.site_key == site_key else None
-            if previous_routes is not None and all(output_file(r) in old.files for r in previous_routes):
-                page_routes.extend(previous_routes)
-                for route in previous_routes:
-                    new.files[output_file(route)] = old.files[output_file(route)]
-            else:
-                previous_routes = []
-                for route, data in renderer.site_pages(site):
-                    name = output_file(route)
-                    previous_routes.append(route)
-                    page_routes.append(route)
-                    new.files[name] = (b"", digest(data))
-                    if old.files.get(name, (b"", b""))[1] != new.files[name][1]:
-                        payload[name] = data
-            new.site_key, new.site_routes = site_key, list(previous_routes)
-            for key, make in extra_groups(site, config, page_routes, self.keys, self._model.groups):
-                names = old.extra_groups.get(key)
-                if names is not None and all(n in old.extras and os.path.isfile(f"{output_dir}/{n}") for n in names):
-                    new.extra_groups[key] = names
-                    new.extras.update((n, old.extras[n]) for n in names)
-                    continue
-                made = []
-                for name, data in make():
-                    made.append(name)
-                    new.extras[name] = digest(data)
-                    if old.extras.get(name) != new.extras[name] or old.files.get(name):
-                        payload[name] = data
-                new.extra_groups[key] = tuple(made)
-            for route, source in self.statics.items():
-                version = renderer.static_versions.get(route, "")
-                new.files[route] = (b"static", version.encode())
-                if old.files.get(route, (b"", b""))[1] != version.encode():
-                    payload[route] = source.read_bytes()
+            out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
+                                  plan, old, new, staging)
+            payload, staged_already, written = out.payload, out.staged_already, out.written
             wanted = set(new.files) | set(new.extras)
             removed = sorted((set(old.files) | set(old.extras)) - wanted)
-            written = tuple(sorted(set(payload) | changed))
             search = self.search and config.search
             index = search and (bool(written) or not (output_dir / SEARCH_DIR).is_dir())
             seconds: list[float] = []
