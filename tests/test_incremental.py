@@ -17,7 +17,7 @@ from generator.incremental import build_cached as build  # noqa: E402
 from generator.cache import CACHE_DIR  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.incremental import ChangeKind, SiteBuilder, change_kind  # noqa: E402
-from generator.incremental.changes import needs_rescan  # noqa: E402
+from generator.changes import needs_rescan  # noqa: E402
 
 SKIP = {".pressroom-output"}
 

@@ -14,7 +14,6 @@ One idea per module, in the order data flows:
 
 | module | one idea |
 |---|---|
-| `changes` | what a changed path means (pure) |
 | `sources` | content files -> parsed articles, with stat stamps, hashes and a process pool |
 | `sitemodel` | the site model updated article by article, reporting the pages that moved |
 | `deps` | each output page's dependency key, and the plan of what to render |
@@ -27,6 +26,6 @@ One idea per module, in the order data flows:
 from __future__ import annotations
 
 from .builder import BuildResult, SiteBuilder, build_cached
-from .changes import ChangeKind, change_kind, is_editor_junk
+from ..changes import ChangeKind, change_kind, is_editor_junk
 
 __all__ = ["BuildResult", "ChangeKind", "SiteBuilder", "build_cached", "change_kind", "is_editor_junk"]

@@ -22,7 +22,7 @@ from ..markup import MarkdownRenderer
 from ..output import MARKER, check_output_dir
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from ..urls import Urls
-from .changes import ChangeKind, change_kind, needs_rescan
+from ..changes import ChangeKind, change_kind, needs_rescan
 from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
 from .record import due, held_until, manifest_saved, state_key, trusted_digests

@@ -1,11 +1,18 @@
-"""What a changed path means for the build: pure, looks only at the path (like Zola's detect_change_kind)."""
+"""What changed paths mean for the build, decided once and passed on as a value.
+
+`Changes.classify(paths, site_dir)` is the only place a path is given a kind (like Zola's
+`detect_change_kind`): the watcher filters with it, the engine rebuilds from it, and the live
+server asks it whether a batch was CSS only. Pure: it looks only at the paths.
+"""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_NAME
-from ..content import CONTENT_SUFFIXES
+from .config import CONFIG_NAME
+from .content import CONTENT_SUFFIXES
 
 
 class ChangeKind(enum.Enum):
@@ -31,7 +38,7 @@ def is_editor_junk(name: str) -> bool:
 
 def change_kind(path: Path, site_dir: Path) -> ChangeKind:
     """What a changed path means for the build; pure (looks only at the path, like Zola's detect_change_kind)."""
-    from ..render import DEFAULT_THEME
+    from .render import DEFAULT_THEME
 
     path, site_dir = Path(path), Path(site_dir)
     if not path.is_absolute():
@@ -85,3 +92,45 @@ def needs_rescan(path: Path, site_dir: Path) -> bool:
         return False
     return rel == ("content",) or (len(rel) > 1 and rel[0] == "content"
                                    and Path(rel[-1]).suffix.lower() not in CONTENT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """One batch of changed paths (changed, added or deleted), each with its kind; ignored paths dropped."""
+
+    site_dir: Path
+    by_kind: tuple[tuple[ChangeKind, tuple[Path, ...]], ...] = ()
+
+    @classmethod
+    def classify(cls, paths: Iterable[Path | str], site_dir: Path) -> "Changes":
+        site_dir = Path(site_dir)
+        grouped: dict[ChangeKind, list[Path]] = {}
+        for path in sorted({Path(p) if Path(p).is_absolute() else site_dir / p for p in paths}):
+            kind = change_kind(path, site_dir)
+            if kind is not ChangeKind.IGNORED:
+                grouped.setdefault(kind, []).append(path)
+        return cls(site_dir, tuple((kind, tuple(found)) for kind, found in grouped.items()))
+
+    def __bool__(self) -> bool:
+        return bool(self.by_kind)
+
+    def __contains__(self, kind: object) -> bool:
+        return any(found_kind is kind for found_kind, _ in self.by_kind)
+
+    def of(self, kind: ChangeKind) -> tuple[Path, ...]:
+        return next((paths for found_kind, paths in self.by_kind if found_kind is kind), ())
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(path for _, paths in self.by_kind for path in paths)
+
+    @property
+    def css_only(self) -> bool:
+        """Only stylesheets changed: the open page can swap them without a reload."""
+        return bool(self) and all(kind is ChangeKind.STATIC and path.suffix.lower() == ".css"
+                                  for kind, paths in self.by_kind for path in paths)
+
+    @property
+    def rescan_content(self) -> bool:
+        """content/ itself or a folder in it moved: rescan content/ rather than read single files."""
+        return any(needs_rescan(path, self.site_dir) for path in self.of(ChangeKind.CONTENT))
