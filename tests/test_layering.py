@@ -12,7 +12,7 @@ LAYERS = [
     {"cli"},
     {"serve"},
     {"incremental"},
-    {"build"},
+    {"build", "changes"},
     {"render", "feeds", "search", "scaffold", "cache"},
     {"model"},
     {"content"},
