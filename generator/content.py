@@ -231,6 +231,8 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
     """Validate one file's front matter and render its body. Raises `PressroomError`."""
     meta, body, body_line = split_front_matter(text, rel)
     fields = _Fields(meta, text.split("\n")[1:body_line - 2], rel)
+    if meta.get("draft") is True and (not meta.get("title") or meta.get("date") is None):   # an import to review
+        raise PressroomError(problem(rel, 1, "draft left out: give it a title and a date (see its 'review:' list)", warning=True))
     title = fields.text("title", required=True)
     if "date" not in meta or meta["date"] is None:
         raise fail(rel, 1, "'date' is missing; add 'date: YYYY-MM-DD' to the front matter")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from anyascii import anyascii
+
 from .config import Config
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -20,12 +22,30 @@ SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 @lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
-    """'North Korea' -> 'north-korea'; ASCII only, stable, cached (called for every tag)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """'North Korea' -> 'north-korea'; ASCII only, stable, cached (called for every tag).
+
+    Other scripts are transliterated (anyascii: 'مصر' -> 'msr', '中国' -> 'zhongguo'), and a '+' or '#'
+    after a letter is spelled out, so 'C', 'C#' and 'C++' stay three slugs."""
+    text = re.sub(r"(?<=[\w+])\+", "-plus", re.sub(r"(?<=\w)#", "-sharp", text))
+    ascii_text = anyascii(unicodedata.normalize("NFKC", text))
     slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug
+
+
+# Routes of generated pages and files: an article may not take one, nor sit inside one.
+RESERVED_ROUTES = frozenset({"tags/", "archive/", "search/", "page/", "static/", "feed.xml", "rss.xml", "feed.json",
+                             "pagefind/", "sitemap.xml", "robots.txt", "404.html", "CNAME", ".nojekyll", "index.html"})
+_RESERVED_NAMES = frozenset(name.lower().rstrip("/") for name in RESERVED_ROUTES)
+_LISTING_ROUTE = re.compile(r"^\d{4}/(\d{2}/)?(page/\d+/)?$")
+_SITEMAP = re.compile(r"^sitemap(-\d+)?\.xml$")
+
+
+def takes_generated_route(route: str) -> bool:
+    """True when an article at `route` (lowercased) would collide with a generated page or file, or sit inside one."""
+    top = route.split("/", 1)[0]
+    return route in RESERVED_ROUTES or top in _RESERVED_NAMES or bool(_SITEMAP.match(top) or _LISTING_ROUTE.match(route))
 
 
 def paginated(route: str, number: int) -> str:

@@ -107,7 +107,7 @@ def test_feed_seed_writes_one_file_per_item(site: Path):
     report = run(site)
     names = sorted(p.relative_to(site / "content").as_posix() for p in report.written)
     assert "2021/department-press-briefing-july-21-2021.md" in names
-    assert "2022/secretarys-call-with-japanese-foreign-minister.md" in names
+    assert "2022/secretary-s-call-with-japanese-foreign-minister.md" in names
 
 
 def test_missing_seeds_dir_is_empty_report(tmp_path: Path):

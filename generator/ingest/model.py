@@ -27,8 +27,8 @@ class Image:
 class Release:
     """One imported article. `body` is clean Markdown with `{{< figure N >}}` lines."""
 
-    title: str
-    date: date | datetime
+    title: str                      # "" only on a draft whose headline could not be found
+    date: date | datetime | None    # None only on a draft: no date anywhere in the capture
     body: str
     authors: tuple[str, ...] = ()
     source: str = ""
@@ -38,7 +38,14 @@ class Release:
     images: tuple[Image, ...] = ()
     seed: str = ""
     seed_sha256: str = ""
+    review: tuple[str, ...] = ()    # why an editor must check it; a release with reasons is a draft
+    language: str = ""              # ISO 639-1 code of the text ("" = not detected)
+    slug: str = ""                  # chosen by the writer (unique per year); "" until then
 
     @property
-    def day(self) -> date:
+    def draft(self) -> bool:
+        return bool(self.review) or not self.title or self.date is None
+
+    @property
+    def day(self) -> date | None:
         return self.date.date() if isinstance(self.date, datetime) else self.date

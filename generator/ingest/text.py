@@ -1,8 +1,7 @@
-"""Shared text helpers: decoding seed bytes, body blocks, Markdown escaping, summaries, slugs."""
+"""Shared text helpers: decoding seed bytes, body blocks, Markdown escaping, summaries."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -287,15 +286,6 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return cut + "…"
-
-
-def slugify(text: str, max_length: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    ascii_text = ascii_text.replace("'", "").replace("’", "")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug
 
 
 def title_case_name(name: str) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.urls import slugify
+
 from .model import Release
-from .text import slugify
 
 IMPORT_LINE = re.compile(r"^import_sha256: ([0-9a-f]{64})\n", re.M)
 SEED_LINE = re.compile(r"^seed: (.+)$", re.M)
@@ -27,11 +28,19 @@ def front_matter(release: Release) -> dict:
     when = release.date
     if isinstance(when, datetime) and when.tzinfo is None:
         when = when.replace(microsecond=0)
-    return {
-        "title": release.title,
-        "date": when,
+    meta: dict = {"title": release.title, "date": when}
+    if release.draft:
+        meta["draft"] = True
+        meta["review"] = list(release.review) or ["check the title and date"]
+    if release.slug:
+        meta["slug"] = release.slug
+    meta.update({
         "authors": list(release.authors),
         "source": release.source,
+    })
+    if release.language:
+        meta["language"] = release.language
+    meta.update({
         "kind": release.kind,
         "summary": release.summary,
         "tags": list(release.tags),
@@ -39,7 +48,8 @@ def front_matter(release: Release) -> dict:
         "seed": release.seed,
         "seed_sha256": release.seed_sha256,
         "unsafe_html": False,
-    }
+    })
+    return meta
 
 
 def release_to_markdown(release: Release) -> str:
@@ -73,9 +83,10 @@ def seed_of(text: str) -> str | None:
 
 
 def content_path(content_dir: Path, release: Release, taken: set[Path], seed: str) -> Path:
-    """content/YYYY/slug.md, with -2, -3… when another seed already owns that name."""
-    slug = slugify(release.title) or "release"
-    folder = content_dir / f"{release.day.year:04d}"
+    """content/YYYY/slug.md (content/undated/ without a date), with -2, -3… when another seed
+    already owns that name; the file's stem is the slug the release is published under."""
+    slug = slugify(release.title) or slugify(Path(seed).stem) or "release"
+    folder = content_dir / (f"{release.day.year:04d}" if release.day else "undated")
     n = 1
     while True:
         candidate = folder / (f"{slug}.md" if n == 1 else f"{slug}-{n}.md")

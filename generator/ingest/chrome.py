@@ -1,0 +1,82 @@
+"""Site chrome, recognised by what it is rather than by the strings of any one site.
+
+Kinds: navigation (skip links, breadcrumbs, back/next links, 'you are here'), sharing (a line of
+social-network names or share/print/e-mail verbs), subscription (subscribe, newsletter, RSS, sign up),
+comments (add/leave/post a comment, n comments), contact blocks (a 'contact' label, or a short line
+that is mostly a phone number or an e-mail address), attachments and downloads (PDF/print links,
+'download', file sizes), boilerplate (copyright, all rights reserved, cookies, JavaScript required),
+end marks ('-30-', '###', '- end -') and category/tag trailers. Words are given for the languages
+the importer reads (en, de, fr, es, it, pt, nl, hu): these are the words for the kinds, not strings
+copied from a page.
+"""
+from __future__ import annotations
+
+import re
+
+_SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|xing|instagram|youtube|mastodon|tumblr|e-?mail|email|mail|print|drucken|imprimer|imprimir|stampa|share|teilen|partager|compartir|condividi|tweet|copy link|link kopieren|print (?:this )?(?:page|article|release))"
+_SHARE = re.compile(rf"^(?:(?:share|teilen|partager|compartir|condividi|megoszt\w*)(?: (?:this|on|via|auf|sur|en|su))?(?: \w+)?:?\s*)?(?:{_SOCIAL}[\s,|/·•]*)+$", re.I)
+_NAV = re.compile(
+    r"^(?:(?:skip|jump) to .{1,40}|zum inhalt|zur navigation|aller au contenu|ir al contenido|vai ai contenuti|"
+    r"torna ai contenuti|ugrás a\b.{0,80}|(?:back to|return to|zurück zu[mr]?|retour à(?: la)?|volver a(?:l)?|torna a(?:l|i)?)\s+"
+    r"(?:top|the top|content|contents|main content|home(?:page)?|news|list|listing|overview|index|"
+    r"inhalt|übersicht|startseite|liste|accueil|sommaire|inicio|contenido|listado|contenuti|elenco)|top of page|nach oben|"
+    r"haut de page|(?:you are here|vous êtes ici|sie sind hier|usted está en|ti trovi in)\s*:?.{0,120}|"
+    r"(?:home|accueil|startseite|inicio)\s*[>»/›].{0,120}|(?:previous|next) (?:article|post|story|release)|"
+    r"menu|main menu|navigation|breadcrumbs?|search|suche|rechercher|buscar|cerca)[.!]?$", re.I)
+_SUBSCRIBE = re.compile(
+    r"^.{0,40}\b(?:subscribe|sign up|newsletter|rss(?: feed)?|abonnieren|abonnez|abonnement|suscrib\w*|iscriviti|"
+    r"get (?:email|e-mail) updates|follow us|folgen sie uns|suivez-nous|síguenos|seguici)\b.{0,80}$", re.I)
+_COMMENTS = re.compile(
+    r"^(?:(?:add|leave|post|write|view|show)(?: a| your)? comments?|\d+ comments?|comments?(?: \(\d+\))?|no comments(?: yet)?|"
+    r"kommentar(?:e|e schreiben)?|commentaires?|laisser un commentaire|comentarios?|deja un comentario|commenti|"
+    r"be the first to comment.*)$", re.I)
+_CONTACT_LABEL = re.compile(
+    r"^(?:media |press |news |editorial |investor )?(?:contacts?|contact information|kontakt|pressekontakt|"
+    r"ansprechpartner\w*|contacto|contatti|contact presse|pressestelle|for more information,? contact)\b", re.I)
+_PHONE = re.compile(r"(?:\+?\d[\d ()./-]{6,}\d)")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_DOWNLOAD = re.compile(
+    r"^(?:.{0,80}\((?:pdf|doc|docx|xls|xlsx|ppt|zip)[,;]?\s*[\d.,]*\s*[kmg]?b?\)|"
+    r"(?:download|herunterladen|télécharger|descargar?|scarica|printer[- ]friendly|print version|druckversion|pdf)\b.{0,80}|"
+    r"(?:attachments?|documents? (?:joints?|adjuntos?)|anh[äa]nge?|allegati|downloads?)\s*:?|"
+    r".{0,60}\b(?:pdf|docx?)\s*[,(]?\s*\d+(?:[.,]\d+)?\s*[kmg]b\)?)$", re.I)
+_BOILERPLATE = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos|"
+    r"this (?:site|website) uses cookies|we use cookies|cookies?\b.{0,120}(?:accept|akzeptieren|accepter|aceptar)|"
+    r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
+    r"advertisement|anzeige|publicité|publicidad|"
+    r"(?:categor(?:y|ies)|tags?|filed under|posted in|schlagwörter|kategorie|catégories?|categorías?|etiquetas?)\s*:.{0,200})$", re.I)
+END_MARK = re.compile(r"^(?:-+\s*30\s*-+|#{3,}|\\#{3}|-*\s*end\s*-*|\*{3}|—\s*end\s*—|-?\s*fin\s*-?|- ende -)$", re.I)
+
+
+def chrome_kind(line: str) -> str:
+    """'' for article text, else the kind of chrome the line is (for reports and tests)."""
+    text = line.strip()
+    if not text:
+        return ""
+    if END_MARK.match(text):
+        return "end mark"
+    if len(text) > 200:
+        return ""
+    for kind, pattern in (("sharing", _SHARE), ("navigation", _NAV), ("subscription", _SUBSCRIBE),
+                          ("comments", _COMMENTS), ("download", _DOWNLOAD), ("boilerplate", _BOILERPLATE)):
+        if pattern.match(text):
+            return kind
+    if contact_line(text):
+        return "contact"
+    return ""
+
+
+def contact_line(text: str) -> bool:
+    """A contact label, or a short line that is mostly a phone number or an e-mail address."""
+    if _CONTACT_LABEL.match(text):
+        return True
+    if len(text) > 120:
+        return False
+    rest = _EMAIL.sub("", _PHONE.sub("", text))
+    found = len(_PHONE.findall(text)) + len(_EMAIL.findall(text))
+    return found > 0 and len(rest.split()) <= 8 and not text.endswith((".", "?", "!"))
+
+
+def is_chrome(line: str) -> bool:
+    return bool(chrome_kind(line))
