@@ -12,6 +12,8 @@ from datetime import date
 from generator.errors import Problem, PressroomError, fail
 
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
+from .chrome import is_chrome
+from .dates import find_date
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
 from .text import Block, classify, clean, is_speaker, strip_line, summary_of, text_blocks, render_blocks
@@ -88,7 +90,9 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     lines = [clean(strip_line(line)) for line in lines]
     _refuse_non_articles(path, lines)
 
-    kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1) if line and not CHROME.match(line)]
+    kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1)
+                                   if line and not CHROME.match(line) and not is_chrome(line)]
+    kept = _dedupe_repeats(kept)
     if not kept:
         raise fail(path, 0, "no text besides the site banner; nothing to import")
 
@@ -113,9 +117,14 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
                 credit = parse_byline(dl[2]) or split_credit(dl[2])
                 authors, source = credit
             break
+    review: list[str] = []
+    if dateline_at < 0:
+        kept, when, why = _date_line(kept)
+        if why:
+            review.append(why)
     top = kept[:dateline_at] if dateline_at >= 0 else kept[:6]
     for i, (_, line) in enumerate(top):
-        if line.lower().rstrip(":") in SECTION_LABELS:
+        if line.lower().rstrip(":") in SECTION_LABELS or is_label(line):
             labels.append(line)
             continue
         if dateline_at >= 0:
@@ -136,7 +145,7 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         why = ("the first line is a photo caption" if is_lone_caption(first) or len(first.split()) > 35
                else "the capture starts with a release header, not a headline" if _date_only(first)
                else f"the first line ('{first[:60]}') is not a headline")
-        raise fail(path, kept[0][0], f"no title: {why}; add the headline as the first line")
+        review.append(f"no headline found ({why}): write the title")
 
     start = max(title_at, dateline_at) + 1
     rest = kept[start:]
@@ -207,8 +216,8 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         if lm:
             when = parse_month_date(lm.group(0))
     when = when or header_date
-    if when is None:
-        raise fail(path, 0, "no date: no dateline ('Oct. 30, 2024 | …'), no 'date YYYY-MM-DD' header and no date in the lead; add a 'date YYYY-MM-DD' first line")
+    if not title and len(plain_words := " ".join(b.text for b in blocks).split()) < 40:
+        raise skip(path, f"only {len(plain_words)} words and no headline (a filter, search or JavaScript-only page)")
 
     lead = next((b.text for b in blocks if b.kind == "p"), "")
     if not source and re.search(r"\((?:AP)\)", lead[:120]):
@@ -219,7 +228,49 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     return Release(
         title=title, date=when, body=body, authors=authors, source=source, kind=kind,
         summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
+        review=tuple(review),
     )
+
+
+LABEL_WORDS = re.compile(
+    r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
+    r"communiqu[ée]s?|actualit[ée]s?|comunicaci[óo]n|comunicados?|noticias|notizie|comunicati|h[íi]rek|statements?|"
+    r"speeches|advisor(?:y|ies)|updates?|newsroom|salle de presse|sala de prensa)\b", re.I)
+
+
+def is_label(line: str) -> bool:
+    """A section label above a headline: a few words naming the kind of page ('News Releases from Region 05')."""
+    words = line.split()
+    return len(words) <= 6 and bool(LABEL_WORDS.search(line)) and not line.endswith((".", "?", "!")) \
+        and sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":"))) * 2 >= len([w for w in words if len(w) > 3])
+
+
+def _date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date | None, str]:
+    """A short line near the top that holds the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
+    '14 de marzo de 2020Headline') -> (lines without it, date, review reason)."""
+    for i, (_, line) in enumerate(kept[:12]):
+        if len(line) > 200 or len(line.split()) > 25 and line.endswith("."):
+            continue
+        found = find_date(line[:120])
+        if found is None:
+            continue
+        rest = kept[:i] + kept[i + 1:]
+        if not found.year_given:
+            return rest, None, f"the date line '{found.text}' gives no year: add the date"
+        return rest, found.value, ""
+    return kept, None, ""
+
+
+def _dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A capture that holds the page text twice (responsive layouts) keeps the first copy of each long line."""
+    seen: set[str] = set()
+    out = []
+    for n, line in kept:
+        if len(line) >= 60 and line in seen:
+            continue
+        seen.add(line)
+        out.append((n, line))
+    return out
 
 
 def _unit_line(text: str) -> bool:

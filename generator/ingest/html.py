@@ -12,9 +12,12 @@ from datetime import date
 import lxml.etree
 import lxml.html
 
-from generator.errors import fail
+from generator.errors import PressroomError, Problem, fail
 
 from .capture import CHROME, RELEASE_HEADER, _date_only
+from .chrome import is_chrome
+from .pages import headline_of, is_listing, main_text, page_date
+from .dates import find_date
 from .dateline import parse_any, parse_byline, parse_month_date, split_credit
 from .figures import split_caption_credit
 from .model import Image, Release
@@ -201,7 +204,7 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
 
     title_el = _pick(doc, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
                      "//*[contains(@class, 'contentheading')]", "//h1")
-    title = _text(title_el)
+    title = _headline(doc, title_el)
     if not title:
         meta = _first(doc, "//meta[@property='og:title']/@content")
         page_title = _text(_first(doc, "//title"))
@@ -224,24 +227,31 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     if when is None:
         stamp = _pick(doc, "//meta[@property='article:published_time']/@content", "//time/@datetime")
         when = parse_any(str(stamp)) if stamp else None
+    if when is None:
+        when = page_date(text)
 
-    body_el = _pick(doc, "//*[contains(@class, 'da_black')]", "//*[@itemprop='articleBody']", "//article")
+    body_el = _pick(doc, "//*[contains(@class, 'da_black')]", "//*[@itemprop='articleBody']")
     if body_el is None:
-        body_el = _densest(doc)
+        body_el = main_text(text)
+    if body_el is None:
+        body_el = _pick(doc, "//article") or _densest(doc)
     if body_el is None:
         raise fail(path, 0, "no article text found in this page")
-    lines = [(k, t) for k, t in html_lines(body_el, _page_url(doc, text)) if not CHROME.match(strip_marks(t))]
+    lines = [(k, t) for k, t in html_lines(body_el, _page_url(doc, text))
+             if not CHROME.match(strip_marks(t)) and not is_chrome(strip_marks(t))]
     hints = ""
-    while lines and (RELEASE_HEADER.match(first := strip_marks(lines[0][1])) or _date_only(first) or first == title):
+    while lines and (RELEASE_HEADER.match(first := strip_marks(lines[0][1])) or _date_only(first) or first == title
+                     or len(first) < 60 and find_date(first) and len(first.split()) <= 8):
         if when is None and _date_only(first):
             when = _date_only(first)
         hints += "\n" + first
         lines = lines[1:]
+    if is_listing([strip_marks(t) for _, t in lines]):
+        raise PressroomError(Problem(path, 0, "not an article: listing page (headlines with dates, no release of its own)", warning=True))
     blocks = lines_to_blocks(lines)
     if not any(b.kind == "p" for b in blocks):
         raise fail(path, 0, "no article paragraphs in this page; nothing to import")
-    if when is None:
-        raise fail(path, 0, "no date: the page gives no publication date")
+    review = () if when is not None else ("no publication date on the page: give it the release date",)
 
     images = _af_images(doc)
     blocks += [Block("fig", number=n) for n in range(1, len(images) + 1)]
@@ -250,7 +260,19 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     plain = plain_text(blocks)
     kind = classify(title, blocks, source=source, hints=hints) or "story"
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
-                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images))
+                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
+                   review=review)
+
+
+def _headline(doc, title_el) -> str:
+    """The visible h1 unless it is the site's name or a label; then og:title / JSON-LD headline / <title>."""
+    h1 = ""
+    if title_el is not None:
+        h1 = clean(" ".join(t for t in title_el.xpath(".//text()[not(ancestor::style) and not(ancestor::script)]")))
+        found = find_date(h1[:40]) if h1[:1].isdigit() else None
+        if found and h1.startswith(found.text):
+            h1 = clean(h1[len(found.text):])
+    return headline_of(doc, h1)
 
 
 def _page_url(doc, text: str) -> str:
