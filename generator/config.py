@@ -35,6 +35,7 @@ class Config:
     search: bool = True
     unsafe_html: bool = True
     tag_vocabulary: tuple[str, ...] = ()
+    schedule: str = "17 * * * *"    # cron (UTC) of the scheduled Pages build `init` writes; "" for none
     drafts: bool = False
 
     @property
@@ -56,10 +57,11 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "per_page": int, "theme": str, "output": str, "permalink": str, "author": str,
     "feed_entries": int, "feed_full_content": bool, "cname": str, "search": bool, "unsafe_html": bool,
-    "tag_vocabulary": list,
+    "tag_vocabulary": list, "schedule": str,
 }
 _PERMALINK_FIELDS = ("{slug}",)
 _SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,-]+$")
 
 
 def load_config(site_dir: Path, **overrides: Any) -> Config:
@@ -150,6 +152,10 @@ def _check(config: Config) -> Config:
                   "e.g. '/{year}/{month}/{slug}/'")
     if not config.output.strip():
         raise bad("output", "must name a folder, e.g. '_site'")
+    cron = config.schedule.split()
+    if cron and (len(cron) != 5 or not all(_CRON_FIELD.match(field) for field in cron)):
+        raise bad("schedule", "must be a cron line of five fields in UTC, e.g. '17 * * * *' (hourly), "
+                  "or \"\" for no scheduled builds")
     return config
 
 
