@@ -208,8 +208,6 @@ def test_photo_page_is_skipped_as_not_an_article():
     (b"   \n\n\t ", "empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     (b" date 2024-01-02 An official website of the United States Government \n", "no text"),
-    (b"The Pentagon said on Tuesday that it will look at the matter again, the spokesman said to reporters at the briefing today in the room.\n", "no title"),
-    (b"A Headline Without Any Date\n\nSome body text that has no date in it at all.\n", "no date"),
 ])
 def test_unusable_seeds_raise_clear_errors(data, reason):
     with pytest.raises(PressroomError) as info:

@@ -91,7 +91,7 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     _refuse_non_articles(path, lines)
 
     kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1)
-                                   if line and not CHROME.match(line) and not is_chrome(line)]
+                                   if line and not CHROME.match(line) and (is_meta(line) or not is_chrome(line))]
     kept = _dedupe_repeats(kept)
     if not kept:
         raise fail(path, 0, "no text besides the site banner; nothing to import")
@@ -249,11 +249,11 @@ def _date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date
     """A short line near the top that holds the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
     '14 de marzo de 2020Headline') -> (lines without it, date, review reason)."""
     for i, (_, line) in enumerate(kept[:12]):
-        if len(line) > 200 or len(line.split()) > 25 and line.endswith("."):
+        if len(line) > 200 or is_lone_caption(line):
             continue
         found = find_date(line[:120])
-        if found is None:
-            continue
+        if found is None or len(line.split()) > 12 and not line.startswith(found.text[:6]):
+            continue   # a sentence that mentions a date is not the date line
         rest = kept[:i] + kept[i + 1:]
         if not found.year_given:
             return rest, None, f"the date line '{found.text}' gives no year: add the date"

@@ -15,7 +15,7 @@ MONTHS = {
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 MONTH_DATE = rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
 _MONTH_DATE_RE = re.compile(MONTH_DATE)
-EARLIEST, LATEST = 1990, 2100
+EARLIEST, LATEST = 1900, 2100
 
 # 'Oct. 30, 2024 | By David Vergun, DOD News', 'Oct. 30, 2024', 'Sept. 9, 2024 | 2:47' (video)
 DATELINE = re.compile(rf"^(?P<pre>.{{0,120}}?\s)?{MONTH_DATE}\s*(?:\|\s*(?P<rest>.*))?$")

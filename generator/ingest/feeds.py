@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from generator.errors import PressroomError, fail
+from generator.errors import PressroomError, Problem, fail
 
 from .dateline import parse_any
 from .html import html_lines, lines_to_blocks, parse_fragment
@@ -30,7 +30,7 @@ def looks_like_feed(text: str, suffix: str) -> bool:
         return True
     if head.startswith("<?xml") and re.search(r"<(rss|feed|item|entry)\b", head):
         return True
-    return suffix in (".rss", ".atom") or (suffix == ".xml" and bool(ITEM.search(text)))
+    return suffix in (".rss", ".atom") or (suffix == ".xml" and bool(OPEN_ITEM.search(text[:200_000])))
 
 
 def _field(block: str, *names: str) -> str:
@@ -67,8 +67,27 @@ def _people(creator: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+OPEN_ITEM = re.compile(r"<(item|entry)\b[^>]*>", re.I)
+MAX_ITEMS = 5000
+
+
+def split_items(text: str) -> list[tuple[str, str]]:
+    """[(tag, inner markup)] in one pass: an item ends at its closing tag or where the next one opens
+    (so thousands of unclosed <item> tags cost linear time, not quadratic)."""
+    opens = list(OPEN_ITEM.finditer(text))
+    items = []
+    for n, m in enumerate(opens):
+        end = opens[n + 1].start() if n + 1 < len(opens) else len(text)
+        block = text[m.end():end]
+        close = re.search(rf"</{m.group(1)}\s*>", block, re.I)
+        items.append((m.group(1), block[: close.start()] if close else block))
+    return items
+
+
 def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Release]:
-    items = ITEM.findall(text)
+    items = split_items(text)
+    if len(items) > MAX_ITEMS:
+        raise fail(path, 0, f"a feed with {len(items)} items, over the limit of {MAX_ITEMS}; split it")
     if not items:
         raise fail(path, 0, "a feed with no <item> or <entry>; nothing to import")
     head = text.split("<item", 1)[0].split("<entry", 1)[0]
@@ -87,16 +106,21 @@ def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Releas
     return releases
 
 
+def _stub(body_text: str) -> bool:
+    """A teaser, not a release: a few words, or a cut-off paragraph ending in '...'."""
+    words = body_text.split()
+    return len(words) < 8 or body_text.rstrip().endswith(("...", "…", "[…]", "[...]")) and len(words) < 120
+
+
 def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
-    title = _plain(_field(block, "title"))
+    title = _plain(unescape(_field(block, "title")))      # double-escaped '&amp;#8217;' too
     if not title:
         raise fail(path, 0, "no title: a feed item without <title>")
-    stamp = _field(block, "pubDate", "dc:date", "published", "updated")
-    when = parse_any(_plain(stamp))
-    if when is None:
-        raise fail(path, 0, f"no date: the item '{title[:60]}' has no usable pubDate/published")
+    stamp = _plain(_field(block, "pubDate", "dc:date", "published", "updated", "date"))
+    when = parse_any(re.sub(r"\b24:00(:00)?\b", "23:59:59", stamp)) if stamp else None
+    review = () if when is not None else (f"the feed gives no usable date for this item ('{stamp[:40]}'): give it the release date",)
     link = _plain(_field(block, "link", "guid"))
     base = link if re.match(r"^https?://[^/?#\s]", link, re.I) else channel_link
     creator = _plain(_field(block, "dc:creator", "author", "name"))
@@ -108,8 +132,10 @@ def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tu
     if lines and creator and strip_marks(lines[0][1]) == creator:
         lines = lines[1:]   # the issuing office/speaker line repeats dc:creator
     blocks = lines_to_blocks(lines)
-    if not any(b.kind == "p" for b in blocks):
-        raise fail(path, 0, f"no text: the item '{title[:60]}' has an empty body")
+    if not any(b.kind == "p" for b in blocks) or _stub(plain_text(blocks)):
+        raise PressroomError(Problem(path, 0, f"not an article: the item '{title[:60]}' has no body (a title, link or teaser only)", warning=True))
+    if creator.isdigit():
+        creator = ""     # a numeric dc:creator is a user id, not an author
     state = "state.gov" in link
     if creator and ORG_CREATOR.search(creator):
         authors, source = (), creator
@@ -119,4 +145,4 @@ def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tu
     plain = plain_text(blocks)
     kind = classify(title, blocks, source=source) or "release"
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
-                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)))
+                   summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), review=review)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from html import unescape
 from urllib.parse import urlparse
 
 import yaml
@@ -14,6 +15,8 @@ import yaml
 from generator.errors import fail
 
 from .dateline import parse_any
+from .dates import find_date
+from .review import GENERIC_TITLE
 from .model import Image, Release
 from .text import NBSP_LIKE, clean, is_speaker, shorten
 
@@ -48,12 +51,21 @@ def parse_markdown(path: str, text: str, vocabulary: tuple[str, ...]) -> Release
         raise fail(path, (mark.line + 2) if mark else 1, "front matter is not valid YAML; fix it or remove it") from None
     if not isinstance(meta, dict):
         raise fail(path, 2, "front matter must be 'key: value' lines")
-    title = clean(str(meta.get("title") or ""))
+    title = clean(unescape(str(meta.get("title") or "")))
     if not title:
         raise fail(path, 1, "no title: the front matter has no 'title:'")
     when = _when(meta)
+    review: list[str] = []
     if when is None:
-        raise fail(path, 1, "no date: the front matter has no usable 'date:' or 'published_time:'")
+        found = next((f for line in lines[closing + 1:closing + 15] if len(line.strip()) <= 60
+                      and (f := find_date(line)) and f.year_given), None)
+        when = found.value if found else None
+        if found:
+            review.append(f"the front matter has no date; '{found.text}' from the body was used")
+    if GENERIC_TITLE.match(title):
+        heading = next((clean(m.group(1)) for line in lines[closing + 1:closing + 40]
+                        if (m := re.match(r"^#{1,3}\s+(.+?)\s*#*$", line)) and not GENERIC_TITLE.match(clean(m.group(1)))), "")
+        title = heading or title
 
     paragraphs = normalise_body(lines[closing + 1:])
     if not paragraphs:
@@ -76,8 +88,16 @@ def parse_markdown(path: str, text: str, vocabulary: tuple[str, ...]) -> Release
                    for item in meta.get("images") or [] if isinstance(item, dict))
     summary = clean(str(meta.get("summary") or "")) or shorten(next((p for p in plain if len(p.split()) >= 6), plain[0] if plain else ""), 300)
     tags = list(dict.fromkeys(given_tags + find_tags(title, "\n".join(plain), vocabulary)))
-    return Release(title=title, date=when, body=body, authors=tuple(clean(str(a)) for a in authors if str(a).strip()),
-                   source=source, kind=kind or "release", summary=summary, tags=tuple(tags), images=images)
+    return Release(title=title, date=when, body=body, authors=tuple(_author(str(a)) for a in authors if str(a).strip()),
+                   source=source, kind=kind or "release", summary=summary, tags=tuple(tags), images=images,
+                   review=tuple(review))
+
+
+def _author(value: str) -> str:
+    """'Anatole\\_Papadopoulos, directeur exécutif' -> 'Anatole Papadopoulos' (escapes, &nbsp;, role dropped)."""
+    value = clean(unescape(re.sub(r"\\(.)", r"\1", value)).replace("_", " "))
+    name, _, role = value.partition(", ")
+    return name if role and len(name.split()) >= 2 and not re.match(r"^(?:Jr|Sr|I{2,3}|IV)\b", role) else value
 
 
 def _when(meta: dict) -> date | datetime | None:
