@@ -25,7 +25,7 @@ from .text import (BOLD as BOLD_MARK, BOLD_END, ITALIC, ITALIC_END, LINK, LINK_E
                    is_speaker, looks_like_heading, plain_text, render_blocks, strip_marks, summary_of, text_blocks, web_url)
 
 SKIP_TAGS = {"script", "style", "noscript", "input", "select", "option", "button", "textarea", "nav", "iframe",
-             "svg", "form", "head", "title", "meta", "link", "template", "object", "embed"}
+             "svg", "form", "head", "title", "meta", "link", "template"}   # never void tags (embed, source): their unclosed content is the article
 BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "td", "th", "tr", "table", "tbody", "thead", "header",
               "footer", "center", "main", "figure", "figcaption", "dl", "dt", "dd", "pre", "address", "aside", "body", "html", "hr"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -1,0 +1,260 @@
+"""The importer on releases from the wider world: localised dates, wire XML, mail forwards, chrome
+kinds, drafts with review reasons, slugs in any script, robustness. Synthetic variants only."""
+from __future__ import annotations
+
+import gzip
+import time
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.errors import PressroomError
+from generator.ingest import import_seeds, parse_seed
+from generator.ingest.chrome import chrome_kind
+from generator.ingest.dates import find_date
+from generator.urls import slugify
+
+BODY = ("The council approved the new budget for the harbour district on Monday after a long debate. "
+        "Work on the ferry terminal will start in the spring and finish within two years, officials said.")
+
+
+def one(name: str, text: str | bytes, **kw):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    releases = parse_seed(Path(name), data, **kw)
+    assert len(releases) == 1
+    return releases[0]
+
+
+@pytest.mark.parametrize("line, expected, year_given", [
+    ("SPRINGFIELD, Ill., March 4, 2019 /PRNewswire/ --", date(2019, 3, 4), True),
+    ("TOWNSVILLE, Country - February 3, 2025 / Some Wire /", date(2025, 2, 3), True),
+    ("January 17, 2017 at 6:08 PM ET by Sam Carter", date(2017, 1, 17), True),
+    ("Sunday, June 25, 2023", date(2023, 6, 25), True),
+    ("(December 23, 2023)", date(2023, 12, 23), True),
+    ("Updated December 13, 2022", date(2022, 12, 13), True),
+    ("Musterstadt, den 19.01.2018", date(2018, 1, 19), True),
+    ("08. Februar 2022", date(2022, 2, 8), True),
+    ("Publié le 26 mai 2020", date(2020, 5, 26), True),
+    ("14 de marzo de 2020El Ayuntamiento informa", date(2020, 3, 14), True),
+    ("2017. május 25. 8:16", date(2017, 5, 25), True),
+    ("Pubblicato il 10 Ottobre 2019", date(2019, 10, 10), True),
+    ("SPRINGFIELD, April 21 -- The mayor said", None, False),
+])
+def test_date_forms(line, expected, year_given):
+    found = find_date(line)
+    assert found is not None and found.year_given is year_given
+    if expected:
+        assert found.value == expected
+
+
+@pytest.mark.parametrize("line", ["Contact: Jo Bloggs, 555-201-3344", "Call 555-201-3344 for details about the harbour works."])
+def test_phone_numbers_are_not_dates(line):
+    assert find_date(line) is None
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Share", "sharing"), ("Facebook Twitter LinkedIn E-mail", "sharing"), ("Skip to main content", "navigation"),
+    ("Vous êtes ici : Accueil > Travaux", "navigation"), ("Subscribe to our newsletter", "subscription"),
+    ("Add Comment", "comments"), ("3 comments", "comments"), ("Media contact:", "contact"),
+    ("Jo Bloggs, 555-201-3344", "contact"), ("Download the plan (PDF, 2.3 MB)", "download"),
+    ("Category: News, Harbour", "boilerplate"),
+    pytest.param("© 2024 City of Springfield", "boilerplate", marks=pytest.mark.xfail(strict=True, reason="known gap")),
+    ("-30-", "end mark"), ("###", "end mark"),
+])
+def test_chrome_kinds(line, kind):
+    assert chrome_kind(line) == kind
+
+
+@pytest.mark.parametrize("line", ["Search and rescue teams found two people.", "Back to school: city opens three schools",
+                                  "Navigation systems were upgraded at the airport.", "The contact group meets in May."])
+def test_article_sentences_are_not_chrome(line):
+    assert chrome_kind(line) == ""
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_capture_with_localised_date_line_and_label_above_headline():
+    text = f"Aktuelle Pressemitteilungen\nPRESSEMITTEILUNG 12 Musterstadt, den 19.01.2018\nNeue Kita am Hafen\n{BODY}\nTeilen\n"
+    r = one("x.txt", text, site_language="en")
+    assert r.title == "Neue Kita am Hafen" and r.date == date(2018, 1, 19)
+    assert "Teilen" not in r.body and "PRESSEMITTEILUNG" not in r.body
+
+
+def test_capture_without_date_is_a_draft_with_reason():
+    r = one("x.txt", f"Harbour Budget Approved\n{BODY}\n")
+    assert r.date is None and r.draft and any("no date" in why for why in r.review)
+
+
+def test_capture_without_headline_is_a_draft_not_a_promoted_dateline():
+    r = one("x.txt", f"Springfield, Ill. - March 4, 2019\n{BODY} {BODY}\n")
+    assert r.title == "" and r.draft and any("headline" in why for why in r.review)
+    assert r.date == date(2019, 3, 4)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_short_page_without_headline_is_skipped():
+    with pytest.raises(PressroomError) as info:
+        parse_seed(Path("x.txt"), b"Sorry, you need to enable JavaScript to visit this website.\nSkip to main content\nWe may decide against action.\n")
+    assert info.value.problem.warning and "not an article" in info.value.problem.message
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_mail_forward_with_release_header_and_yearless_dateline():
+    text = ("From: someone@example.org (A Poster)\nSubject: Fwd: harbour news\nDate: Wed, 21 Apr 1993 10:00:00 GMT\n"
+            "Organization: Example Net\n\nHere is a press release from the City of Springfield.\n\n"
+            "                 HARBOUR BUDGET APPROVED BY COUNCIL\n\n"
+            "Contact: Jo Bloggs, 555-201-3344\n\n"
+            "     SPRINGFIELD, April 20 -- The council approved the new budget for the harbour district\n"
+            "on Monday after a long debate that lasted well into the evening hours.\n\n"
+            "     Work on the ferry terminal will start in the spring and finish within two years.\n\n -30-\n"
+            "-- \nA Poster <someone@example.org>\n")
+    r = one("x.txt", text)
+    assert r.title == "Harbour Budget Approved by Council"
+    assert r.date == date(1993, 4, 20) and any("no year" in why for why in r.review)
+    assert "Contact" not in r.body and "A Poster" not in r.body and "Here is a press release" not in r.body
+    assert "on Monday after a long debate" in r.body   # wrapped lines rejoined
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_release_number_header_gives_the_date():
+    text = ("Jo Bloggs\nHeadquarters, Springfield                     April 23, 1993\n(Phone: 555/201-3344)\n\n"
+            "RELEASE:  93-76\n\nFERRY TERMINAL WORK TO START IN SPRING\n\n"
+            "\tThe council approved the new budget for the harbour district on Monday after\n"
+            "a long debate that lasted well into the evening hours, officials said today.\n\n"
+            "\tWork on the ferry terminal will start in the spring and finish within two years.\n"
+            "\tMore lines follow here so the text is long enough to look like a wrapped release.\n" * 3)
+    r = one("x.txt", text)
+    assert r.title == "Ferry Terminal Work to Start in Spring" and r.date == date(1993, 4, 23)
+
+
+NEWSML_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<NewsML Version="1.2"><NewsEnvelope><DateAndTime>20210131T024100+0000</DateAndTime></NewsEnvelope>
+<NewsItem><NewsManagement><FirstCreated>20210131T024100+0000</FirstCreated></NewsManagement>
+<NewsComponent><AdministrativeMetadata><Source><Party FormalName="Example Harbour Corp." /></Source></AdministrativeMetadata>
+<NewsComponent><NewsLines><HeadLine>CORRECTION - Example Harbour Opens Terminal</HeadLine></NewsLines>
+<NewsComponent><Role FormalName="Contact" /><ContentItem><DataContent><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Press: jo@example.org</p></body></html></DataContent></ContentItem></NewsComponent>
+<NewsComponent><Role FormalName="Body" /><DescriptiveMetadata><Language FormalName="fr" /></DescriptiveMetadata>
+<ContentItem><DataContent><html xmlns="http://www.w3.org/1999/xhtml"><body><p>SPRINGFIELD (WIRE) -- """ + BODY + """</p></body></html></DataContent></ContentItem></NewsComponent>
+</NewsComponent></NewsComponent></NewsItem></NewsML>"""
+
+
+def test_newsml_12_body_component_only_and_site_timezone():
+    r = one("x.xml", NEWSML_12, zone=ZoneInfo("America/New_York"))
+    assert r.title == "CORRECTION - Example Harbour Opens Terminal" and r.source == "Example Harbour Corp."
+    assert r.date == datetime(2021, 1, 30, 21, 41, tzinfo=ZoneInfo("America/New_York"))
+    assert "jo@example.org" not in r.body and "SPRINGFIELD (WIRE) --" in r.body
+
+
+def test_newsml_g2_headline_date_language():
+    text = ('<?xml version="1.0"?><newsItem standard="NewsML-G2" xml:lang="de-DE" xmlns="http://iptc.org/std/nar/2006-10-01/">'
+            "<itemMeta><firstCreated>2020-05-26T15:31:00+00:00</firstCreated></itemMeta><contentMeta>"
+            '<subject type="cpnat:organisation"><name>Beispiel AG</name></subject><headline>Beispiel AG eröffnet Terminal</headline>'
+            '</contentMeta><contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml">'
+            "<body><h1>Beispiel AG eröffnet Terminal</h1><p>Die Beispiel AG hat am Montag das neue Terminal am Hafen eröffnet. "
+            "Die Arbeiten dauerten zwei Jahre und kosteten viel Geld, sagte der Vorstand.</p></body></html></inlineXML></contentSet></newsItem>")
+    r = one("x.xml", text)
+    assert r.title == "Beispiel AG eröffnet Terminal" and r.source == "Beispiel AG" and r.language == "de"
+    assert r.date.date() == date(2020, 5, 26) and "eröffnet Terminal" not in r.body.split("\n")[0][:30]
+
+
+def test_feed_item_day_follows_site_timezone():
+    feed = ("<rss><channel><title>City</title><item><title>Harbour Budget</title>"
+            f"<pubDate>Tue, 02 Jan 2024 00:22:00 +0000</pubDate><description>{BODY}</description></item></channel></rss>")
+    utc = one("f.rss", feed)
+    ny = one("f.rss", feed, zone=ZoneInfo("America/New_York"))
+    assert utc.date.date() == date(2024, 1, 2) and ny.date.date() == date(2024, 1, 1)
+
+
+def test_rss_092_teaser_items_are_skipped_and_24_00_is_read():
+    feed = ('<rss version="0.92"><channel><title>T</title><item><title>Teaser</title><description>Only the start of it '
+            "and then ...</description></item><item><title>Full</title><pubDate>Tue, 12 Apr 2022 24:00:00 +0200</pubDate>"
+            f"<description>{BODY}</description><dc:creator>12345</dc:creator></item></channel></rss>")
+    (r,) = parse_seed(Path("f.xml"), feed.encode())
+    assert r.title == "Full" and r.date.date() == date(2022, 4, 12) and r.authors == ()
+
+
+def test_unclosed_items_are_read_in_linear_time():
+    item = f"<item><title>T</title><pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate><description>{BODY}</description>"
+    started = time.perf_counter()
+    with pytest.raises(PressroomError) as info:
+        parse_seed(Path("f.rss"), ("<rss><channel>" + item * 8000).encode())
+    assert "limit" in info.value.problem.message and time.perf_counter() - started < 5
+    assert len(parse_seed(Path("f.rss"), ("<rss><channel>" + item * 300).encode())) == 300
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_unclosed_void_elements_keep_the_rest_of_the_article():
+    page = (f"<html><body><h1>Harbour Budget</h1><time datetime='2024-03-04'>4 March</time><article><p>{BODY}</p>"
+            "<embed src='x.swf'><video><source src='a.mp4'></video>"
+            "<p>The last paragraph survives the embed and the source tags intact here.</p></article></body></html>")
+    r = one("x.html", page)
+    assert "last paragraph survives" in r.body and r.date == date(2024, 3, 4)
+
+
+def test_gzip_html_is_read_as_html():
+    page = f"<html><head><meta property='article:published_time' content='2024-03-04'></head><body><h1>Harbour Budget</h1><p>{BODY}</p></body></html>"
+    r = one("x.html.gz", gzip.compress(page.encode()))
+    assert r.title == "Harbour Budget" and r.date == date(2024, 3, 4)
+
+
+def test_meta_date_written_with_value_attribute():
+    page = f"<html><head><meta name='date' value='2023-06-25'></head><body><h1>Harbour Budget</h1><p>{BODY}</p></body></html>"
+    assert one("x.html", page).date == date(2023, 6, 25)
+
+
+def test_bare_markdown_heading_label_and_byline():
+    text = f"# PRESS RELEASE\n\n12 March 2022\n\n## Harbour Budget Approved\n\n{BODY}\n\n- Jo Bloggs <jo@example.org>\n"
+    r = one("x.md", text)
+    assert r.title == "Harbour Budget Approved" and r.date == date(2022, 3, 12) and r.authors == ("Jo Bloggs",)
+    assert "#" not in r.title
+
+
+def test_front_matter_generic_title_takes_the_heading_or_is_flagged():
+    r = one("x.md", f"---\ntitle: Press Release\ndate: 2024-07-01\n---\n\n## Harbour Budget Approved\n\n{BODY}\n")
+    assert r.title == "Harbour Budget Approved" and not r.draft
+    flagged = one("x.md", f"---\ntitle: Press Release\ndate: 2024-07-01\n---\n\n{BODY}\n")
+    assert flagged.draft and any("generic title" in why for why in flagged.review)
+
+
+def test_language_written_only_when_not_the_sites():
+    german = f"Neue Kita am Hafen\n4. März 2024\nDie Stadt hat am Montag die neue Kita am Hafen eröffnet. Die Arbeiten dauerten zwei Jahre, sagte die Bürgermeisterin."
+    assert one("x.txt", german, site_language="en").language == "de"
+    assert one("x.txt", german, site_language="de").language == ""
+
+
+@pytest.mark.parametrize("title", ["مصر تعلن خطة جديدة", "中国发布新计划", "한국 정부 발표"])
+def test_non_latin_titles_get_stable_ascii_slugs(title):
+    slug = slugify(title)
+    assert slug and slug.isascii() and slug == slugify(title)
+
+
+def test_c_sharp_and_c_plus_plus_stay_three_tags():
+    assert len({slugify("C"), slugify("C#"), slugify("C++")}) == 3
+
+
+def _site(tmp_path: Path) -> Path:
+    (tmp_path / "seeds").mkdir()
+    return tmp_path
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_same_headline_same_month_gets_two_slugs_and_review_list(tmp_path: Path):
+    site = _site(tmp_path)
+    for n in (1, 2):
+        (site / "seeds" / f"s{n}.txt").write_text(f"Harbour Budget Approved\nMarch {n}, 2024\n{BODY} {n}\n")
+    (site / "seeds" / "undated.txt").write_text(f"Ferry News\n{BODY}\n")
+    report = import_seeds(site / "seeds", site / "content", site_dir=site)
+    texts = sorted(p.read_text() for p in report.written)
+    slugs = sorted(line for t in texts for line in t.split("\n") if line.startswith("slug: "))
+    assert slugs == ["slug: ferry-news", "slug: harbour-budget-approved", "slug: harbour-budget-approved-2"]
+    lines = report.review_lines(site)
+    assert len(lines) == 1 and lines[0].startswith("content/undated/ferry-news.md: draft:") and "no date" in lines[0]
+
+
+@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
+def test_oversized_item_is_refused_at_import_with_the_limit(tmp_path: Path):
+    site = _site(tmp_path)
+    (site / "seeds" / "big.txt").write_text("Harbour Budget Approved\nMarch 1, 2024\n" + (BODY + "\n") * 30000)
+    report = import_seeds(site / "seeds", site / "content", site_dir=site)
+    assert not report.written and "5 MB limit" in report.skipped[0].message
