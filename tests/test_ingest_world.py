@@ -60,7 +60,7 @@ def test_phone_numbers_are_not_dates(line):
     ("Add Comment", "comments"), ("3 comments", "comments"), ("Media contact:", "contact"),
     ("Jo Bloggs, 555-201-3344", "contact"), ("Download the plan (PDF, 2.3 MB)", "download"),
     ("Category: News, Harbour", "boilerplate"),
-    pytest.param("© 2024 City of Springfield", "boilerplate", marks=pytest.mark.xfail(strict=True, reason="known gap")),
+    ("© 2024 City of Springfield", "boilerplate"), ("Alle Rechte vorbehalten.", "boilerplate"),
     ("-30-", "end mark"), ("###", "end mark"),
 ])
 def test_chrome_kinds(line, kind):
@@ -73,7 +73,6 @@ def test_article_sentences_are_not_chrome(line):
     assert chrome_kind(line) == ""
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_capture_with_localised_date_line_and_label_above_headline():
     text = f"Aktuelle Pressemitteilungen\nPRESSEMITTEILUNG 12 Musterstadt, den 19.01.2018\nNeue Kita am Hafen\n{BODY}\nTeilen\n"
     r = one("x.txt", text, site_language="en")
@@ -92,14 +91,12 @@ def test_capture_without_headline_is_a_draft_not_a_promoted_dateline():
     assert r.date == date(2019, 3, 4)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_short_page_without_headline_is_skipped():
     with pytest.raises(PressroomError) as info:
         parse_seed(Path("x.txt"), b"Sorry, you need to enable JavaScript to visit this website.\nSkip to main content\nWe may decide against action.\n")
     assert info.value.problem.warning and "not an article" in info.value.problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_mail_forward_with_release_header_and_yearless_dateline():
     text = ("From: someone@example.org (A Poster)\nSubject: Fwd: harbour news\nDate: Wed, 21 Apr 1993 10:00:00 GMT\n"
             "Organization: Example Net\n\nHere is a press release from the City of Springfield.\n\n"
@@ -116,14 +113,13 @@ def test_mail_forward_with_release_header_and_yearless_dateline():
     assert "on Monday after a long debate" in r.body   # wrapped lines rejoined
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_release_number_header_gives_the_date():
     text = ("Jo Bloggs\nHeadquarters, Springfield                     April 23, 1993\n(Phone: 555/201-3344)\n\n"
             "RELEASE:  93-76\n\nFERRY TERMINAL WORK TO START IN SPRING\n\n"
             "\tThe council approved the new budget for the harbour district on Monday after\n"
             "a long debate that lasted well into the evening hours, officials said today.\n\n"
-            "\tWork on the ferry terminal will start in the spring and finish within two years.\n"
-            "\tMore lines follow here so the text is long enough to look like a wrapped release.\n" * 3)
+            + "\tWork on the ferry terminal will start in the spring and finish within two years.\n"
+              "\tMore lines follow here so the text is long enough to look like a wrapped release.\n" * 3)
     r = one("x.txt", text)
     assert r.title == "Ferry Terminal Work to Start in Spring" and r.date == date(1993, 4, 23)
 
@@ -183,7 +179,6 @@ def test_unclosed_items_are_read_in_linear_time():
     assert len(parse_seed(Path("f.rss"), ("<rss><channel>" + item * 300).encode())) == 300
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_unclosed_void_elements_keep_the_rest_of_the_article():
     page = (f"<html><body><h1>Harbour Budget</h1><time datetime='2024-03-04'>4 March</time><article><p>{BODY}</p>"
             "<embed src='x.swf'><video><source src='a.mp4'></video>"
@@ -218,7 +213,8 @@ def test_front_matter_generic_title_takes_the_heading_or_is_flagged():
 
 
 def test_language_written_only_when_not_the_sites():
-    german = f"Neue Kita am Hafen\n4. März 2024\nDie Stadt hat am Montag die neue Kita am Hafen eröffnet. Die Arbeiten dauerten zwei Jahre, sagte die Bürgermeisterin."
+    german = (f"Neue Kita am Hafen\n4. März 2024\nDie Stadt hat am Montag die neue Kita am Hafen eröffnet. Die Arbeiten dauerten zwei Jahre, sagte die Bürgermeisterin. "
+              "Die Kita bietet Platz für achtzig Kinder und wird von einem freien Träger aus der Nachbarschaft betrieben.")
     assert one("x.txt", german, site_language="en").language == "de"
     assert one("x.txt", german, site_language="de").language == ""
 
@@ -238,7 +234,6 @@ def _site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_same_headline_same_month_gets_two_slugs_and_review_list(tmp_path: Path):
     site = _site(tmp_path)
     for n in (1, 2):
@@ -252,9 +247,8 @@ def test_same_headline_same_month_gets_two_slugs_and_review_list(tmp_path: Path)
     assert len(lines) == 1 and lines[0].startswith("content/undated/ferry-news.md: draft:") and "no date" in lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in issue 11 work, see the report")
 def test_oversized_item_is_refused_at_import_with_the_limit(tmp_path: Path):
     site = _site(tmp_path)
-    (site / "seeds" / "big.txt").write_text("Harbour Budget Approved\nMarch 1, 2024\n" + (BODY + "\n") * 30000)
+    (site / "seeds" / "big.txt").write_text("Harbour Budget Approved\nMarch 1, 2024\n" + "".join(f"{BODY} {n}\n" for n in range(30000)))
     report = import_seeds(site / "seeds", site / "content", site_dir=site)
     assert not report.written and "5 MB limit" in report.skipped[0].message

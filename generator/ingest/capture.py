@@ -96,6 +96,9 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     if not kept:
         raise fail(path, 0, "no text besides the site banner; nothing to import")
 
+    words = sum(len(line.split()) for _, line in kept)
+    if words < 30 and not any(match_dateline(line) for _, line in kept[:12]):
+        raise skip(path, f"only {words} words besides the site chrome (a filter, search or JavaScript-only page)")
     if all(is_lone_caption(line) or is_meta(line) for _, line in kept):
         raise skip(path, "photo page (only a photo caption and its credit, no story)")
 
@@ -241,8 +244,10 @@ LABEL_WORDS = re.compile(
 def is_label(line: str) -> bool:
     """A section label above a headline: a few words naming the kind of page ('News Releases from Region 05')."""
     words = line.split()
-    return len(words) <= 6 and bool(LABEL_WORDS.search(line)) and not line.endswith((".", "?", "!")) \
-        and sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":"))) * 2 >= len([w for w in words if len(w) > 3])
+    if len(words) > 6 or line.endswith((".", "?", "!")):
+        return False
+    labelled = sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":")))
+    return labelled == len(words) == 1 or labelled >= 2 and labelled * 2 >= len([w for w in words if len(w) > 3])
 
 
 def _date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date | None, str]:

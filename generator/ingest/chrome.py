@@ -41,7 +41,8 @@ _DOWNLOAD = re.compile(
     r"(?:attachments?|documents? (?:joints?|adjuntos?)|anh[äa]nge?|allegati|downloads?)\s*:?|"
     r".{0,60}\b(?:pdf|docx?)\s*[,(]?\s*\d+(?:[.,]\d+)?\s*[kmg]b\)?)$", re.I)
 _BOILERPLATE = re.compile(
-    r"^(?:©|\(c\)\s|copyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos|"
+    r"^(?:(?:©|\(c\)\s|copyright\b).{0,150}|.{0,100}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados).{0,20}|"
     r"this (?:site|website) uses cookies|we use cookies|cookies?\b.{0,120}(?:accept|akzeptieren|accepter|aceptar)|"
     r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
     r"advertisement|anzeige|publicité|publicidad|"
@@ -73,9 +74,20 @@ def contact_line(text: str) -> bool:
         return True
     if len(text) > 120:
         return False
-    rest = _EMAIL.sub("", _PHONE.sub("", text))
-    found = len(_PHONE.findall(text)) + len(_EMAIL.findall(text))
+    phones = [p for p in _PHONE.findall(text) if _phone_like(p)]
+    rest = _EMAIL.sub("", text)
+    for phone in phones:
+        rest = rest.replace(phone, "")
+    found = len(phones) + len(_EMAIL.findall(text))
     return found > 0 and len(rest.split()) <= 8 and not text.endswith((".", "?", "!"))
+
+
+def _phone_like(value: str) -> bool:
+    """Seven or more digits that are not a date ('19.01.2018', '2024-03-04') or a year range."""
+    value = value.strip()
+    if re.fullmatch(r"\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{4}\s?[-/]\s?\d{2,4}", value):
+        return False
+    return sum(c.isdigit() for c in value) >= 7
 
 
 def is_chrome(line: str) -> bool:

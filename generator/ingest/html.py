@@ -32,6 +32,15 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD = {"strong", "b"}
 
 
+VOID = re.compile(r"</?(?:embed|source|track|wbr|param|keygen|area|col)\b[^>]*>", re.I)
+
+
+def drop_void(markup: str) -> str:
+    """Remove elements that hold no text and that libxml2 would leave open ('<embed>', '<source>'),
+    swallowing the rest of the article into them."""
+    return VOID.sub("", markup)
+
+
 def looks_like_html(text: str, suffix: str) -> bool:
     head = text[:2000].lstrip().lower()
     return suffix in (".html", ".htm", ".xhtml") or head.startswith(("<!doctype html", "<html")) or "<body" in head
@@ -41,7 +50,7 @@ def parse_fragment(markup: str) -> lxml.html.HtmlElement | None:
     if not markup.strip():
         return None
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div")
+        return lxml.html.fragment_fromstring(drop_void(markup), create_parent="div")
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -195,6 +204,7 @@ def _src(value: str) -> str:
 def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
+    text = drop_void(text)
     try:
         doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (lxml.etree.ParserError, ValueError):

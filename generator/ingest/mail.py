@@ -26,6 +26,8 @@ RELEASE_HEADER = re.compile(r"\b(?:FOR IMMEDIATE RELEASE|RELEASE\s*:\s*[\w-]+|Pr
                             r"NEWS RELEASE|MEDIA RELEASE|PRESS RELEASE)\b", re.I)
 FORWARD_NOTE = re.compile(r"^(?:here is|here's|the following is|forwarded (?:from|by|message)|-+ ?forwarded|begin forwarded|"
                           r"fyi\b|for your information)", re.I)
+ORGANISATION = re.compile(r"\b(?:OFFICE|LABORATORY|DEPARTMENT|ADMINISTRATION|INSTITUTE|UNIVERSITY|AGENCY|MINISTRY|"
+                          r"COMMISSION|CORPORATION|INC|LTD|BUREAU|CENTER|CENTRE|HEADQUARTERS|DIVISION|SERVICE)\b")
 WIRE_SLUG = re.compile(r"^(?:To|Attn|Attention)\s*:\s*.*(?:desk|editors?|reporters?|writers?)\b", re.I)
 
 
@@ -35,7 +37,8 @@ def looks_like_mail_or_plain_release(text: str) -> bool:
     if len(lines) >= 2 and MAIL_HEADER.match(lines[0]) and any(MAIL_HEADER.match(line) for line in lines[1:6]):
         return True
     head = "\n".join(lines[:25])
-    wrapped = sum(1 for line in lines if 30 <= len(line.rstrip()) <= 80) >= 0.6 * max(1, sum(1 for line in lines if line.strip()))
+    filled = [line.expandtabs(8).rstrip() for line in lines if line.strip()]
+    wrapped = sum(1 for line in filled if 25 <= len(line) <= 100) >= 0.6 * max(1, len(filled))
     return bool(RELEASE_HEADER.search(head)) and wrapped and len(lines) >= 15
 
 
@@ -133,8 +136,7 @@ def _headline_like(text: str) -> bool:
         return False
     if re.match(r"^(?:Contact|Phone|Tel|Fax|E-?mail)\b", text, re.I):
         return False
-    organisation = text.isupper() and len(words) <= 6 and not re.search(r"\b(?:TO|FOR|ON|IN|OF THE)\b.*\b[A-Z]{3,}S\b", text)
-    return not organisation or len(words) > 8
+    return not (text.isupper() and ORGANISATION.search(text))
 
 
 def _tidy(title: str) -> str:
