@@ -23,10 +23,11 @@ from typing import Any
 
 import pytest
 
-from generator.config import load_config
-from generator.incremental import ChangeKind, change_kind
+from generator.build import BuildResult
+from generator.changes import ChangeKind, Changes, change_kind
+from generator.config import Config, load_config
+from generator.serve import Builder, Debouncer, LiveServer, resolve_request
 from generator.serve.reload_client import EVENTS_PATH, SCRIPT_PATH, inject
-from generator.serve import Debouncer, LiveServer, resolve_request
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/REPO/2024/05/first-release/"
@@ -435,21 +436,25 @@ def test_a_hundred_clients_all_reload_and_ctrl_c_stops_with_them_open(live: Live
 
 
 class CountingBuilder:
-    """Wraps the real builder and records every rebuild batch."""
+    """Wraps the real builder (a `Builder`) and records every rebuild batch."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.batches = inner, []
-        self.lock, self.config = inner.lock, inner.config
+    def __init__(self, inner: Builder) -> None:
+        self.inner = inner
+        self.batches: list[Changes] = []
 
-    def build(self) -> Any:
+    @property
+    def config(self) -> Config:
+        return self.inner.config
+
+    def build(self) -> BuildResult:
         return self.inner.build()
 
-    def rebuild(self, changed: Any) -> Any:
-        changed = list(changed)
-        self.batches.append(changed)
-        result = self.inner.rebuild(changed)
-        self.config = self.inner.config
-        return result
+    def rebuild(self, changes: Changes) -> BuildResult:
+        self.batches.append(changes)
+        return self.inner.rebuild(changes)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _write_in_place(path: Path, text: str) -> None:
@@ -506,7 +511,7 @@ def test_editor_save_patterns_give_one_rebuild(tmp_path: Path, save: Callable[[P
         time.sleep(server.debouncer.quiet * 4)
         wait_for(server.debouncer.idle, 5)
         assert len(counting.batches) == 1, counting.batches
-        assert all(change_kind(p, root) is not ChangeKind.IGNORED for p in counting.batches[0])
+        assert counting.batches[0].paths == (source,)
     finally:
         client.close()
         server.stop()
@@ -533,30 +538,31 @@ def test_swap_and_backup_files_alone_trigger_nothing(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_debouncer_turns_a_burst_into_one_batch() -> None:
-    batches: list[set[Path]] = []
-    debouncer = Debouncer(batches.append, quiet=0.05, max_wait=2.0)
+def test_debouncer_turns_a_burst_into_one_batch(tmp_path: Path) -> None:
+    batches: list[Changes] = []
+    debouncer = Debouncer(batches.append, tmp_path, quiet=0.05, max_wait=2.0)
     try:
         for i in range(20):
-            debouncer.add(Path(f"content/{i % 3}.md"))
+            debouncer.add(tmp_path / f"content/{i % 3}.md")
             time.sleep(0.002)
         wait_for(lambda: batches, 2)
         time.sleep(0.1)
-        assert batches == [{Path("content/0.md"), Path("content/1.md"), Path("content/2.md")}]
-        debouncer.add(Path("content/later.md"))
+        assert [b.paths for b in batches] == [tuple(tmp_path / f"content/{i}.md" for i in range(3))]
+        assert batches[0].of(ChangeKind.CONTENT) == batches[0].paths       # classified once, by the debouncer
+        debouncer.add(tmp_path / "content/later.md")
         wait_for(lambda: len(batches) == 2, 2)
-        assert batches[1] == {Path("content/later.md")}
+        assert batches[1].paths == (tmp_path / "content/later.md",)
     finally:
         debouncer.stop()
 
 
-def test_debouncer_flushes_a_steady_stream_by_max_wait() -> None:
-    batches: list[set[Path]] = []
-    debouncer = Debouncer(batches.append, quiet=0.05, max_wait=0.15)
+def test_debouncer_flushes_a_steady_stream_by_max_wait(tmp_path: Path) -> None:
+    batches: list[Changes] = []
+    debouncer = Debouncer(batches.append, tmp_path, quiet=0.05, max_wait=0.15)
     try:
         stop = time.monotonic() + 0.5
         while time.monotonic() < stop:       # never quiet for 50 ms
-            debouncer.add(Path("content/busy.md"))
+            debouncer.add(tmp_path / "content/busy.md")
             time.sleep(0.01)
         wait_for(lambda: debouncer.idle(), 2)
         assert 2 <= len(batches) <= 6, len(batches)
@@ -564,24 +570,24 @@ def test_debouncer_flushes_a_steady_stream_by_max_wait() -> None:
         debouncer.stop()
 
 
-def test_debouncer_never_runs_two_flushes_at_once() -> None:
+def test_debouncer_never_runs_two_flushes_at_once(tmp_path: Path) -> None:
     running, overlaps, seen = [0], [], []
 
-    def slow(batch: set[Path]) -> None:
+    def slow(batch: Changes) -> None:
         running[0] += 1
         overlaps.append(running[0] > 1)
         time.sleep(0.1)
-        seen.append(batch)
+        seen.append({p.name for p in batch.paths})
         running[0] -= 1
 
-    debouncer = Debouncer(slow, quiet=0.01)
+    debouncer = Debouncer(slow, tmp_path, quiet=0.01)
     try:
-        debouncer.add(Path("a.md"))
+        debouncer.add(tmp_path / "content/a.md")
         time.sleep(0.05)                     # first flush is running
-        debouncer.add(Path("b.md"))
-        debouncer.add(Path("c.md"))
+        debouncer.add(tmp_path / "content/b.md")
+        debouncer.add(tmp_path / "content/c.md")
         wait_for(lambda: len(seen) == 2, 3)
-        assert seen == [{Path("a.md")}, {Path("b.md"), Path("c.md")}] and not any(overlaps)
+        assert seen == [{"a.md"}, {"b.md", "c.md"}] and not any(overlaps)
     finally:
         debouncer.stop()
 

@@ -18,7 +18,7 @@ import pytest
 
 from generator.cli import main
 from generator.config import load_config
-from generator.incremental import SiteBuilder
+from generator.build import SiteBuilder
 from generator.serve import DRAFTS_OUTPUT, LiveServer, host_allowed, preview_settings
 from generator.serve.reload_client import EVENTS_PATH
 from tests.test_serve import ARTICLE, REPO_ROOT, article_text, make_site, start_live, wait_for

@@ -2,12 +2,17 @@
 
 One idea per module:
   `live`           `LiveServer`: one running preview, wiring the pieces below together
-  `http`           request -> file in the output folder (safely), Host check, script injection
+  `http`           the request handler: request -> file (ranges too), Host checks, script injection
+  `paths`          which file a request names, safely inside the output folder; loopback Host names
+  `ranges`         the byte range a `Range` header asks for
+  `server`         the listening socket: request timeouts, a connection cap, out-of-descriptor answers
+  `failures`       an exception out of a build -> the one problem to show, a bug only when it is one
   `events`         the Server-Sent Events hub that tells open pages about each build
   `watch`          watchdog observer over the sources, and the debouncer (one rebuild per save)
   `report`         the build lines and problems printed in the terminal
   `reload_client`  the script injected into served pages (reload, stylesheet swap, error overlay)
-This module is the command: it picks the output folder, starts a `LiveServer` and runs until Ctrl-C.
+This module is the command: it picks the output folder, starts a `LiveServer` and runs until Ctrl-C
+or SIGTERM, which stop it the same way.
 """
 from __future__ import annotations
 
@@ -19,15 +24,16 @@ from typing import Any, TextIO
 
 from ..cache import CACHE_DIR
 from ..config import Config
-from ..incremental import SiteBuilder
 from .events import Hub, format_event
-from .http import LiveHandler, content_type, host_allowed, is_loopback, request_path, resolve_request
-from .live import LiveServer
+from .http import LiveHandler, Preview
+from .live import Builder, LiveServer, new_builder
+from .paths import content_type, host_allowed, is_loopback, request_path, resolve_request
+from .server import Limits
 from .watch import Debouncer, Watcher
 
-__all__ = ["DRAFTS_OUTPUT", "Debouncer", "Hub", "LiveHandler", "LiveServer", "Watcher", "content_type",
-           "format_event", "host_allowed", "is_loopback", "preview_settings", "request_path", "resolve_request",
-           "serve"]
+__all__ = ["DRAFTS_OUTPUT", "Builder", "Debouncer", "Hub", "Limits", "LiveHandler", "LiveServer", "Preview",
+           "Watcher", "content_type", "format_event", "host_allowed", "is_loopback", "new_builder",
+           "preview_settings", "request_path", "resolve_request", "serve"]
 
 # With --drafts the preview holds unpublished releases: it goes here, never into the folder `build` publishes.
 DRAFTS_OUTPUT = f"{CACHE_DIR}/serve-drafts"
@@ -47,9 +53,9 @@ def serve(config: Config, *, bind: str = "127.0.0.1", port: int = 8000, open_bro
     `overrides` are the command-line settings `load_config` got, re-applied when pressroom.toml changes."""
     out = out if out is not None else sys.stdout
     config, overrides = preview_settings(config, dict(overrides or {}))
-    builder = SiteBuilder(config, search=False, overrides=overrides)
-    live = LiveServer(config, bind=bind, port=port, out=out, builder=builder)
-    try:    # Ctrl-C at any moment, even during the first build or right after it, stops cleanly
+    live = LiveServer(config, bind=bind, port=port, out=out, builder=new_builder(config, overrides))
+    previous = _stop_on_sigterm()
+    try:    # Ctrl-C or SIGTERM at any moment, even during the first build or right after it, stops cleanly
         try:
             live.start()
         except OSError as exc:
@@ -63,11 +69,29 @@ def serve(config: Config, *, bind: str = "127.0.0.1", port: int = 8000, open_bro
         if open_browser:
             import webbrowser
             threading.Thread(target=webbrowser.open, args=(live.url,), daemon=True).start()
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, lambda *_: live._stopped.set())   # `kill` stops as cleanly as Ctrl-C
         live.wait()
     except KeyboardInterrupt:
         print("\nstopping", file=out, flush=True)
     finally:
         live.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (`kill`, systemd, `docker stop`) raises KeyboardInterrupt in the main thread, as Ctrl-C does, so
+    a build it interrupts removes its staging folder and the server stops the same clean way. A second
+    SIGTERM during that clean-up gets the previous handler (by default: stop at once). The previous
+    handler, or None when not on the main thread (signals can only be handled there)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGTERM)
+    previous = signal.SIG_DFL if previous is None else previous
+
+    def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, previous)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    return previous

@@ -1,159 +1,71 @@
 """The HTTP side of `pressroom serve`: request -> file in the output folder, with the live-reload script.
 
-Serves only files inside the output folder: anything that could name a file elsewhere (`..`,
-encoded or not, backslashes, absolute paths, symlinks out, hidden files) is a 404. On a loopback
-address it answers only requests addressed to a loopback name (`Host: localhost:8000`,
-`127.0.0.1`, `[::1]`), so a web page whose domain an attacker re-points at 127.0.0.1 (DNS
-rebinding) cannot read the preview: that gets a 403.
+The handler depends only on `Preview`, a small protocol `LiveServer` satisfies (so this module
+never imports `live`). It reads the output folder without any lock: a full build is staged beside
+it and swapped in at once and a rebuild replaces each file atomically, so a request during a
+rebuild gets the last complete file at once instead of waiting for the build.
+
+Refused: requests for other host names (403, DNS rebinding; see `paths`), requests with two
+`Host` headers and HTTP/0.9 request lines, which carry no headers at all (400). Answered: single
+byte ranges (206, 416), for every file. Out of file descriptors, a file that cannot be opened is
+a 503 (try again), never a 404.
 """
 from __future__ import annotations
 
-import ipaddress
-import mimetypes
-import socket
+import os
+from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from typing import BinaryIO, Protocol
+from urllib.parse import urlsplit
 
+from .paths import content_type, host_allowed, request_path, resolve_request
+from .ranges import ByteRange, Unsatisfiable, requested_range
 from .reload_client import EVENTS_PATH, LIVE_JS, SCRIPT_PATH, inject
+from .server import NO_DESCRIPTORS, DualStackServer, Limits, Server, TimedHandler, is_out_of_descriptors
 
-if TYPE_CHECKING:
-    from .live import LiveServer
-
-_TEXT_TYPES = {"text/html", "text/css", "text/plain", "text/xml", "application/xml", "application/json",
-               "application/javascript", "text/javascript", "application/atom+xml", "application/rss+xml",
-               "application/feed+json", "image/svg+xml"}
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("image/svg+xml", ".svg")
-mimetypes.add_type("font/woff2", ".woff2")
 FORBIDDEN_HOST = (b"403 Forbidden: pressroom serve answers only requests for localhost, 127.0.0.1 or [::1]\n"
                   b"(protection against DNS rebinding; use --bind to serve other names).\n")
+NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+_CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+_CHUNK = 256 * 1024
 
 
-# ---------------------------------------------------------------------------------------------
-# Which requests to answer, and with which file
+class Preview(Protocol):
+    """What the request handler needs from a running preview."""
+
+    @property
+    def bind(self) -> str: ...
+
+    @property
+    def loopback(self) -> bool: ...
+
+    @property
+    def base_path(self) -> str: ...
+
+    @property
+    def output_dir(self) -> Path: ...
+
+    @property
+    def generation(self) -> int: ...
+
+    def subscribe(self, wfile: BinaryIO) -> None:
+        """Write the live-reload event stream to `wfile` until the client or the server goes."""
 
 
-def is_loopback(bind: str) -> bool:
-    return bind in ("localhost", "::1") or bind.startswith("127.")
+def make_server(preview: Preview, port: int, limits: Limits) -> Server:
+    """A listening socket on `preview.bind`:`port` whose requests `LiveHandler` answers for `preview`."""
+    handler = type("Handler", (LiveHandler,), {"preview": preview})
+    server_class = DualStackServer if ":" in preview.bind else Server
+    return server_class((preview.bind, port), handler, limits)   # fails fast when the port is taken
 
 
-def host_allowed(host: str | None) -> bool:
-    """Whether a `Host` header names this machine's loopback: `localhost`, a loopback IP literal, with a port or not.
-
-    A request without any Host (HTTP/1.0 tools) is allowed: browsers always send one."""
-    if host is None:
-        return True
-    host = host.strip().lower()
-    if host.startswith("["):
-        end = host.find("]")
-        if end == -1:
-            return False
-        name, rest = host[1:end], host[end + 1:]
-    else:
-        name, _, port = host.partition(":")
-        rest = f":{port}" if _ else ""
-    if rest and not (rest.startswith(":") and rest[1:].isdigit() and len(rest) <= 6):
-        return False
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def request_path(raw_path: str) -> str:
-    """The path of a request target: origin form ('/a/b?q') as is, absolute form ('http://h/a') parsed."""
-    if raw_path.startswith("/"):
-        return raw_path.split("?", 1)[0].split("#", 1)[0]
-    return urlsplit(raw_path).path
-
-
-def resolve_request(raw_path: str, base_path: str, root: Path) -> Path | str | None:
-    """The file a request path names inside `root`, a redirect target (str), or None for 404.
-
-    `root` must already be resolved. Anything that is not a plain relative path of visible
-    names inside the output folder is None.
-    """
-    path = request_path(raw_path)
-    if "\\" in path or "%5c" in path.lower() or "\x00" in path:
-        return None
-    if path + "/" == base_path or (path == "/" and base_path != "/"):
-        return base_path          # the site lives under its base path, as on GitHub Pages
-    if not path.startswith(base_path):
-        return None
-    try:
-        rel = unquote(path[len(base_path):], errors="strict")
-    except UnicodeDecodeError:
-        return None
-    if rel.startswith("/") or "\\" in rel or any(ord(c) < 32 or c == "\x7f" for c in rel):
-        return None
-    parts = rel.split("/")
-    for index, part in enumerate(parts):
-        if part == "":
-            if index != len(parts) - 1:
-                return None       # '//' inside the path
-            continue
-        if part.startswith(".") or ":" in part:
-            return None           # '..', '.', hidden files, drive letters
-    target = root / rel
-    try:
-        real = target.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if real != root and root not in real.parents:
-        return None               # a symlink out of the output folder
-    if real.is_dir():
-        if rel and not rel.endswith("/"):
-            return path + "/"
-        index = real / "index.html"
-        try:
-            index_real = index.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return None
-        if root not in index_real.parents or not index_real.is_file():
-            return None
-        return index_real
-    return real if real.is_file() else None
-
-
-def content_type(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if path.suffix == ".xml":
-        kind = "application/xml"
-    return f"{kind}; charset=utf-8" if kind in _TEXT_TYPES or kind.startswith("text/") else kind
-
-
-# ---------------------------------------------------------------------------------------------
-# The server and its request handler
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-
-class DualStackServer(Server):
-    address_family = socket.AF_INET6
-
-
-def make_server(live: "LiveServer") -> Server:
-    """A listening socket on `live.bind`:`live.port` whose requests `LiveHandler` answers for `live`."""
-    handler = type("Handler", (LiveHandler,), {"live": live})
-    server_class = DualStackServer if ":" in live.bind else Server
-    return server_class((live.bind, live.port), handler)   # fails fast when the port is taken
-
-
-class LiveHandler(BaseHTTPRequestHandler):
-    live: "LiveServer"
+class LiveHandler(TimedHandler):
+    preview: Preview
     server_version = "pressroom"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:   # quiet: the terminal is for builds and errors
+    def log_message(self, format: str, *args: object) -> None:   # quiet: the terminal is for builds and errors
         pass
 
     def do_HEAD(self) -> None:
@@ -162,81 +74,148 @@ class LiveHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve(head=False)
 
+    # -- which requests to answer -------------------------------------------------------------
+
+    def parse_request(self) -> bool:
+        if len(self.raw_requestline.split()) == 2:
+            # HTTP/0.9 has no headers, so no Host to check; answer in HTTP/1.0 so the client sees why
+            self.command, self.requestline, self.request_version = None, "", "HTTP/1.0"
+            self.close_connection = True
+            self.send_error(HTTPStatus.BAD_REQUEST, "HTTP/0.9 requests are not served")
+            return False
+        if not super().parse_request():
+            return False
+        if len(self.headers.get_all("Host") or ()) > 1:
+            self.close_connection = True
+            self.send_error(HTTPStatus.BAD_REQUEST, "More than one Host header")
+            return False
+        return True
+
     def _addressed_to_us(self) -> bool:
-        if not is_loopback(self.live.bind):
+        if not self.preview.loopback:
             return True
         authority = urlsplit(self.path).netloc if not self.path.startswith("/") else None
         return host_allowed(self.headers.get("Host")) and (not authority or host_allowed(authority))
 
+    # -- answering ----------------------------------------------------------------------------
+
     def _serve(self, *, head: bool) -> None:
         if not self._addressed_to_us():
             self.close_connection = True
-            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", FORBIDDEN_HOST, head=head)
+            self._send_bytes(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", FORBIDDEN_HOST, head=head)
             return
         path = request_path(self.path)
         if path == EVENTS_PATH and not head:
             self._events()
             return
         if path == SCRIPT_PATH:
-            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_JS, head=head)
+            self._send_bytes(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_JS, head=head)
             return
-        live = self.live
-        root = live.output_dir
-        found = resolve_request(self.path, live.base_path, root)
+        preview = self.preview
+        root = preview.output_dir
+        found = resolve_request(self.path, preview.base_path, root)
         if isinstance(found, str):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", found)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        status = HTTPStatus.OK
-        data = None
-        if found is not None:
-            with live.builder.lock:
-                data = _read(found)
-        if data is None:
-            status, found = HTTPStatus.NOT_FOUND, root / "404.html"
-            with live.builder.lock:
-                data = _read(found)
-            if data is None:
-                data = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
-        kind = content_type(found)
-        if kind.startswith("text/html"):
-            data = inject(data, live.generation)
-        self._send(status, kind, data, head=head)
-
-    def _send(self, status: HTTPStatus, kind: str, data: bytes, *, head: bool) -> None:
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            if found is None or not self._send_file(HTTPStatus.OK, found, head=head):
+                if not self._send_file(HTTPStatus.NOT_FOUND, root / "404.html", head=head):
+                    self._send_bytes(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, head=head)
+        except OSError as exc:
+            if not is_out_of_descriptors(exc):
+                raise
+            self.close_connection = True
+            self._write(lambda: self.wfile.write(NO_DESCRIPTORS))
+
+    def _send_file(self, status: HTTPStatus, path: Path, *, head: bool) -> bool:
+        """Send the file at `path`; False when it is not there (gone since the request was resolved)."""
+        try:
+            handle = open(path, "rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+            return False
+        with handle:
+            kind = content_type(path)
+            if kind.startswith("text/html"):
+                self._send_bytes(status, kind, inject(handle.read(), self.preview.generation), head=head)
+            else:
+                self._send_stream(status, kind, handle, os.fstat(handle.fileno()).st_size, head=head)
+        return True
+
+    def _send_bytes(self, status: HTTPStatus, kind: str, data: bytes, *, head: bool) -> None:
+        part = self._headers(status, kind, len(data))
+        if part is not None and not head:
+            self._write(lambda: self.wfile.write(data[part.start:part.end + 1]))
+
+    def _send_stream(self, status: HTTPStatus, kind: str, handle: BinaryIO, size: int, *, head: bool) -> None:
+        part = self._headers(status, kind, size)
+        if part is not None and not head and part.length > 0:
+            handle.seek(part.start)
+            self._write(lambda: _copy(handle, self.wfile, part.length))
+
+    def _headers(self, status: HTTPStatus, kind: str, size: int) -> ByteRange | None:
+        """Send the status and headers; the part of the body to send after them, None for none."""
+        part = ByteRange(0, size - 1, size)
+        ranged = status == HTTPStatus.OK
+        if ranged:
+            try:
+                wanted = requested_range(self.headers.get("Range"), size, if_range=self.headers.get("If-Range"))
+            except Unsatisfiable as exc:
+                self._write(lambda: self._unsatisfiable(exc.content_range))
+                return None
+            if wanted is not None:
+                status, part = HTTPStatus.PARTIAL_CONTENT, wanted
+        done = self._write(lambda: self._head_lines(status, kind, part, ranged))
+        return part if done else None
+
+    def _head_lines(self, status: HTTPStatus, kind: str, part: ByteRange, ranged: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(max(part.length, 0)))
+        if ranged:
+            self.send_header("Accept-Ranges", "bytes")
+        if status == HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", part.content_range())
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+    def _unsatisfiable(self, content_range: str) -> None:
+        self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+        self.send_header("Content-Range", content_range)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _write(self, send: Callable[[], object]) -> bool:
+        """Run `send`; False when the client went away (nothing more to send then)."""
+        try:
+            send()
+            return True
+        except _CLIENT_GONE:
+            self.close_connection = True
+            return False
 
     def _events(self) -> None:
-        live = self.live
-        client = live.hub.connect()
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-store")
             self.send_header("Connection", "close")
             self.end_headers()
-            live.hub.stream(client, self.wfile, live.state_event())
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
+            self.preview.subscribe(self.wfile)
+        except OSError:
             pass
         finally:
-            live.hub.disconnect(client)
             self.close_connection = True
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (OSError, ValueError):
-        return None
+def _copy(source: BinaryIO, target: BinaryIO, length: int) -> None:
+    while length > 0:
+        chunk = source.read(min(_CHUNK, length))
+        if not chunk:
+            break               # the file shrank under us: the client sees a short body and retries
+        target.write(chunk)
+        length -= len(chunk)
+

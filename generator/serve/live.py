@@ -1,9 +1,9 @@
 """`LiveServer`: one running preview. Builds the site, serves it, watches the sources, pushes reloads.
 
-A save flows: `Watcher` -> `Debouncer` (one batch per burst) -> `LiveServer.apply`
-(`SiteBuilder.rebuild`, which writes the changed pages under its lock) -> `Hub` (an event to
-every open page) -> the injected `reload_client` script reloads the page, swaps the
-stylesheets, or shows the errors in an overlay.
+A save flows: `Watcher` -> `Debouncer` (one `Changes` per burst) -> `LiveServer.apply`
+(`Builder.rebuild`, which writes the changed pages) -> `Hub` (an event to every open page) ->
+the injected `reload_client` script reloads the page, swaps the stylesheets, or shows the errors
+in an overlay. Every call into the build engine is in the "engine" section below.
 """
 from __future__ import annotations
 
@@ -12,30 +12,69 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from http.server import ThreadingHTTPServer
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
+from ..changes import Changes
 from ..config import Config
-from ..errors import PressroomError, Problem
-from ..incremental import ChangeKind, SiteBuilder, change_kind
+from ..errors import Problem
+from ..build import BuildResult, SiteBuilder
 from .events import Hub, format_event
-from .http import is_loopback, make_server
+from .failures import failure_problem, is_bug
+from .http import make_server
+from .paths import is_loopback
 from .report import BuildOutcome, Terminal
+from .server import Limits, Server
 from .watch import DEBOUNCE_SECONDS, Debouncer, Watcher
+
+# -- the engine: every call into it is in this section ---------------------------------------
+
+
+class Builder(Protocol):
+    """The build engine as the preview uses it (`SiteBuilder` satisfies it)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    def build(self) -> BuildResult: ...
+
+    def rebuild(self, changes: Changes) -> BuildResult: ...
+
+    def close(self) -> None: ...
+
+
+def new_builder(config: Config, overrides: dict[str, Any] | None = None) -> Builder:
+    """The engine for a preview: no search index (serve skips Pagefind), the command line's overrides kept."""
+    return SiteBuilder(config, search=False, overrides=dict(overrides or {}))
+
+
+def _build(builder: Builder) -> BuildResult:
+    return builder.build()
+
+
+def _rebuild(builder: Builder, changes: Changes) -> BuildResult:
+    return builder.rebuild(changes)
+
+
+def _outcome(result: BuildResult) -> BuildOutcome:
+    return tuple(str(p) for p in result.written), tuple(result.problems), result.summary()
+
+
+# -- the preview ------------------------------------------------------------------------------
 
 
 class LiveServer:
     """Builds the site, serves it, watches the sources and pushes reloads. `start()`, then `stop()`."""
 
     def __init__(self, config: Config, *, bind: str = "127.0.0.1", port: int = 8000,
-                 builder: SiteBuilder | None = None, quiet: float = DEBOUNCE_SECONDS,
-                 out: TextIO | None = None, watch: bool = True) -> None:
+                 builder: Builder | None = None, quiet: float = DEBOUNCE_SECONDS,
+                 out: TextIO | None = None, watch: bool = True, limits: Limits | None = None) -> None:
         self.config = config
         self.site_dir = config.site_dir.resolve()
         self.bind, self.port = bind, port
-        self.builder = builder or SiteBuilder(config)
+        self.limits = limits or Limits()
+        self.builder: Builder = builder or new_builder(config)
         self.out = out if out is not None else sys.stderr
         self.terminal = Terminal(self.out, self.site_dir)
         self.hub = Hub()
@@ -43,22 +82,22 @@ class LiveServer:
         self.generation = 0
         self.problems: list[str] = []
         self._state_lock = threading.Lock()
-        self.debouncer = Debouncer(self.apply, quiet=quiet)
+        self.debouncer = Debouncer(self.apply, self.site_dir, quiet=quiet)
         self.watcher = Watcher(self.site_dir, self.debouncer) if watch else None
-        self.httpd: ThreadingHTTPServer | None = None
+        self.httpd: Server | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._closed = False
 
-    # -- paths and URLs --------------------------------------------------------------------
+    # -- what the request handler reads (`http.Preview`) ---------------------------------------
 
     @property
     def base_path(self) -> str:
-        return getattr(self.builder, "config", self.config).base_path
+        return self.builder.config.base_path
 
     @property
     def output_dir(self) -> Path:
-        return getattr(self.builder, "config", self.config).output_dir.resolve()
+        return self.builder.config.output_dir.resolve()
 
     @property
     def loopback(self) -> bool:
@@ -71,18 +110,30 @@ class LiveServer:
             host = "127.0.0.1"
         return f"http://{host}:{self.port}{self.base_path}"
 
-    # -- lifecycle -------------------------------------------------------------------------
+    def state_event(self) -> bytes:
+        with self._state_lock:
+            return format_event("state", {"build": self.generation, "server": self.server_id, "problems": self.problems})
+
+    def subscribe(self, wfile: BinaryIO) -> None:
+        """Stream build events to one open page until it goes away or the server stops."""
+        client = self.hub.connect()
+        try:
+            self.hub.stream(client, wfile, self.state_event())
+        finally:
+            self.hub.disconnect(client)
+
+    # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> "LiveServer":
         """Listen, watch, build, then serve in background threads; returns once the site is built."""
-        self.httpd = make_server(self)               # fails fast when the port is taken
+        self.httpd = make_server(self, self.port, self.limits)     # fails fast when the port is taken
         self.port = self.httpd.server_address[1]
         if self.watcher is not None:
             self.watcher.start()          # before building: a save during a long first build is not lost
         started = time.perf_counter()
-        outcome = self._run_build(lambda: self.builder.build())
+        outcome = self._run_build(lambda: _build(self.builder))
         with self._state_lock:
-            self.problems = [str(p) for p in outcome[1] if not p.warning]
+            self.problems = shown_once(outcome[1])
         self.terminal.report(outcome, "built", started, initial=True)
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="pressroom-http", daemon=True)
@@ -90,7 +141,7 @@ class LiveServer:
         return self
 
     def wait(self) -> None:
-        """Block until `stop()` or SIGTERM (or Ctrl-C in the calling thread)."""
+        """Block until `stop()` (or Ctrl-C / SIGTERM in the calling thread)."""
         while not self._stopped.wait(0.5):
             pass
 
@@ -104,12 +155,7 @@ class LiveServer:
         if self.watcher is not None:
             self.watcher.stop()
         self.debouncer.stop()               # waits for a rebuild in progress
-        close = getattr(self.builder, "close", None)
-        if close is not None:
-            try:
-                close()                     # the builder saves what rebuilds kept only in memory
-            except Exception as exc:        # never block the exit on the cache
-                self.terminal.print(f"warning: could not save the build cache: {exc}")
+        self._close_builder()
         self.hub.close()
         if self.httpd is not None:
             if self._thread is not None:
@@ -118,51 +164,47 @@ class LiveServer:
         if self.watcher is not None:
             self.watcher.join(timeout=5)
 
+    def _close_builder(self) -> None:
+        try:
+            self.builder.close()            # the builder saves what rebuilds kept only in memory
+        except Exception as exc:            # never block the exit on the cache
+            self.terminal.print(f"warning: could not save the build cache: {exc}")
+
     def __enter__(self) -> "LiveServer":
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- rebuilding ------------------------------------------------------------------------
+    # -- rebuilding -------------------------------------------------------------------------------
 
-    def apply(self, changed: Iterable[Path]) -> None:
-        """Rebuild what `changed` touches, then tell every open page. Runs on the debouncer thread."""
-        paths = sorted({Path(p) for p in changed})
-        if not paths:
+    def apply(self, changes: Changes) -> None:
+        """Rebuild what `changes` touch, then tell every open page. Runs on the debouncer thread."""
+        if not changes:
             return
         started = time.perf_counter()
-        outcome = self._run_build(lambda: self.builder.rebuild(paths))
-        written, problems, _ = outcome
-        css_only = bool(written) and all(
-            p.suffix.lower() == ".css" and change_kind(p, self.site_dir) is ChangeKind.STATIC for p in paths)
+        outcome = self._run_build(lambda: _rebuild(self.builder, changes))
+        written = outcome[0]
         with self._state_lock:
             if written:
                 self.generation += 1
-            self.problems = [str(p) for p in problems if not p.warning]
+            self.problems = shown_once(outcome[1])
             event = {"build": self.generation, "server": self.server_id,
-                     "reload": ("css" if css_only else "page") if written else "none",
+                     "reload": ("css" if changes.css_only else "page") if written else "none",
                      "written": len(written), "problems": self.problems}
             self.hub.publish("build", event)
-        self.terminal.report(outcome, self.terminal.describe(paths), started)
+        self.terminal.report(outcome, self.terminal.describe(changes.paths), started)
 
-    def _run_build(self, run: Callable[[], Any]) -> BuildOutcome:
-        """(written files, problems, summary) of one build; errors in it never escape."""
+    def _run_build(self, run: Callable[[], BuildResult]) -> BuildOutcome:
+        """(written files, problems, summary) of one build; an exception in it becomes its one problem."""
         try:
-            result = run()
-        except PressroomError as exc:
-            return (), (exc.problem,), ""
-        except Exception as exc:   # a bug in Pressroom must not stop the server
-            detail = traceback.format_exc().strip().splitlines()[-1]
-            self.terminal.print(f"internal error in Pressroom while rebuilding (please report it): {detail}")
-            return (), (Problem("pressroom", 0, f"internal error: {type(exc).__name__}: {exc}"),), ""
-        written = tuple(str(p) for p in getattr(result, "written", ("*",)) or ())
-        problems = tuple(getattr(result, "problems", ()) or ())
-        summary = result.summary() if hasattr(result, "summary") else ""
-        return written, problems, summary
+            return _outcome(run())
+        except Exception as exc:            # never let one build stop the server
+            if is_bug(exc):
+                self.terminal.print(traceback.format_exc().rstrip())
+            return (), (failure_problem(exc, self.site_dir),), ""
 
-    # -- state for new pages ---------------------------------------------------------------
 
-    def state_event(self) -> bytes:
-        with self._state_lock:
-            return format_event("state", {"build": self.generation, "server": self.server_id, "problems": self.problems})
+def shown_once(problems: Sequence[Problem]) -> list[str]:
+    """The errors for the overlay: each once, in the order found."""
+    return list(dict.fromkeys(str(p) for p in problems if not p.warning))

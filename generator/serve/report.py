@@ -40,7 +40,7 @@ class Terminal:
         millis = (time.perf_counter() - started) * 1000
         errors = [p for p in problems if not p.warning]
         with self._lock:
-            new = sorted(p for p in problems if str(p) not in self._shown)
+            new = sorted({str(p): p for p in problems if str(p) not in self._shown}.values())   # each once
             had_errors = self._had_errors
             self._shown, self._had_errors = {str(p) for p in problems}, bool(errors)
         stamp = time.strftime("%H:%M:%S")

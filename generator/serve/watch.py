@@ -3,7 +3,7 @@
 `Watcher` runs the watchdog observer over `pressroom.toml`, `content/`, `seeds/` and `themes/`
 (folders that appear, vanish or are replaced later included) and drops paths nobody rebuilds for
 (swap and backup files, the output, the cache). `Debouncer` turns an editor's burst of events
-into one call of `flush(paths)`.
+into one call of `flush(changes)`: the paths classified once, as a `Changes` value.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 from watchdog.events import FileSystemEventHandler
 
 from ..config import CONFIG_NAME
-from ..incremental import ChangeKind, change_kind
+from ..changes import Changes
 
 DEBOUNCE_SECONDS = 0.05     # quiet time that ends a burst of editor events
 SETTLE_SECONDS = 0.01       # shorter quiet time after an event that ends a save (file closed, renamed into place)
@@ -28,7 +28,7 @@ WATCHED_DIRS = ("content", "seeds", "themes")
 
 
 class Debouncer:
-    """Collects paths and calls `flush(paths)` once no new path arrived for `quiet` seconds.
+    """Collects paths and calls `flush(Changes.classify(paths, site_dir))` once no new path arrived for `quiet` seconds.
 
     An event that usually ends a save (the file was closed after writing, or renamed into
     place) is `settled`: after it only `settle` seconds of quiet are needed, which keeps
@@ -37,9 +37,10 @@ class Debouncer:
     rebuild make the next batch. A steady stream of events still flushes every `max_wait`.
     """
 
-    def __init__(self, flush: Callable[[set[Path]], None], *, quiet: float = DEBOUNCE_SECONDS,
+    def __init__(self, flush: Callable[[Changes], None], site_dir: Path, *, quiet: float = DEBOUNCE_SECONDS,
                  settle: float = SETTLE_SECONDS, max_wait: float = MAX_WAIT_SECONDS) -> None:
         self._flush, self.quiet, self.settle, self.max_wait = flush, quiet, min(settle, quiet), max_wait
+        self.site_dir = site_dir
         self._pending: set[Path] = set()
         self._first = self._due = 0.0
         self._cond = threading.Condition()
@@ -92,7 +93,7 @@ class Debouncer:
                 batch, self._pending = self._pending, set()
                 self._busy = True
             try:
-                self._flush(batch)
+                self._flush(Changes.classify(batch, self.site_dir))
             except Exception:   # never let one bad batch kill the watcher
                 traceback.print_exc()
             finally:
@@ -180,7 +181,7 @@ class Watcher:
                 return
         elif top not in WATCHED_DIRS:
             return
-        if change_kind(file, self.site_dir) is ChangeKind.IGNORED:
+        if not Changes.classify((file,), self.site_dir):     # nobody rebuilds for it (a swap file...)
             self.debouncer.touch()
             return
         self.debouncer.add(file, settled=settled)
