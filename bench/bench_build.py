@@ -63,7 +63,7 @@ def run_child(args: list[str]) -> dict:
 
 def child_build(site: str) -> None:
     """One `pressroom build` in this process; prints JSON."""
-    from generator.incremental import build_cached as build
+    from generator.build import build
     from generator.config import load_config
 
     started = time.perf_counter()
@@ -77,7 +77,8 @@ def child_build(site: str) -> None:
 def child_edit(site: str) -> None:
     """SiteBuilder.build() then five one-article body edits through rebuild(); prints JSON."""
     from generator.config import load_config
-    from generator.incremental import SiteBuilder
+    from generator.build import SiteBuilder
+    from generator.changes import Changes
 
     builder = SiteBuilder(load_config(Path(site)), run_import=False)
     builder.build()
@@ -88,13 +89,13 @@ def child_edit(site: str) -> None:
         text = path.read_text()
         path.write_text(text + f"\nEdited paragraph {time.time_ns()}.\n")
         started = time.perf_counter()
-        result = builder.rebuild([path])
+        result = builder.rebuild(Changes.classify([path], Path(site)))
         times.append(time.perf_counter() - started)
         written.append(len(result.written))
         path.write_text(text)
-        builder.rebuild([path])
+        builder.rebuild(Changes.classify([path], Path(site)))
     nochange = time.perf_counter()
-    builder.rebuild([])
+    builder.rebuild(Changes.classify([], Path(site)))
     nochange = time.perf_counter() - nochange
     builder.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -24,8 +24,6 @@ from . import __version__
 CACHE_DIR = ".pressroom-cache"
 MAGIC = b"PRESSROOM-CACHE-1\n"
 _DIGEST_SIZE = 32
-_SOURCES = ("build.py", "content.py", "markup.py", "fastmd.py", "model.py", "render.py", "urls.py", "feeds.py",
-            "cache.py", "config.py", "tags.py", "incremental/*.py")
 
 
 def digest(data: bytes) -> bytes:
@@ -35,16 +33,13 @@ def digest(data: bytes) -> bytes:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Pressroom's version, a hash of its own source and the versions of the libraries that shape output."""
+    """Pressroom's version, a hash of every module of the package (the cache pickles their objects) and the
+    versions of the libraries that shape output."""
     here = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}|{sys.version_info[:2]}".encode())
-    for pattern in _SOURCES:
-        for name in sorted(p.relative_to(here).as_posix() for p in here.glob(pattern)) or [pattern]:
-            try:
-                h.update(name.encode() + (here / name).read_bytes())
-            except OSError:
-                h.update(name.encode() + b"-missing")
+    for path in sorted(here.rglob("*.py")):
+        h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     for module in ("markdown", "jinja2", "yaml", "frontmatter"):
         h.update(f"{module}={getattr(sys.modules.get(module), '__version__', '?')}".encode())
     return h.hexdigest()

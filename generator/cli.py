@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import BuildStopped
 from .config import load_config
-from .errors import PressroomError, Problem
+from .errors import BuildStopped, PressroomError, Problem
 from .ingest import import_seeds
 
 
@@ -101,9 +100,9 @@ def print_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
 def run_build(args: argparse.Namespace) -> int:
     output = str(Path(args.output).resolve()) if args.output else None
     config = load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
-    from .incremental import build_cached   # cached and incremental; same bytes as build()
+    from .build import build
 
-    result = build_cached(config, strict=args.strict)
+    result = build(config, strict=args.strict)
     print_problems(result.problems, quiet=args.quiet)
     print(f"{'built' if not result.errors else 'built with errors'}: {result.summary()} -> {config.output_dir}")
     return 1 if result.errors else 0

@@ -49,3 +49,24 @@ def problem(path: Path | str, line: int, message: str, *, warning: bool = False)
 def fail(path: Path | str, line: int, message: str) -> PressroomError:
     """Build (not raise) the error for `path:line: message`; callers write `raise fail(...)`."""
     return PressroomError(problem(path, line, message))
+
+
+class BuildStopped(Exception):
+    """--strict: the build stopped at its first error."""
+
+    def __init__(self, problem_: Problem) -> None:
+        super().__init__(str(problem_))
+        self.problem = problem_
+
+
+class Problems(list[Problem]):
+    """The problems of one build, collected to be reported together; in strict mode the first error stops it."""
+
+    def __init__(self, strict: bool = False) -> None:
+        super().__init__()
+        self.strict = strict
+
+    def add(self, item: Problem) -> None:
+        self.append(item)
+        if self.strict and not item.warning:
+            raise BuildStopped(item)

@@ -11,6 +11,8 @@ tests/test_cache.py checks the output against plain Python-Markdown.
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import re
 import types
 from typing import Any
@@ -38,6 +40,23 @@ _TRIGGERS: dict[str, tuple[str, str]] = {
     "not_strong": (r"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))", "*_"),
 }
 _HTML_PREFIX = "(<("   # the raw-HTML pattern always starts by matching '<'
+
+# The Python-Markdown functions these shortcuts replace or call, as written when we read them (first 16 hex
+# digits of the SHA-256 of their source). Any other version of them: no shortcut, plain Python-Markdown.
+KNOWN_SOURCES = {
+    "BlockParser.parseBlocks": "1737e188f149267b",
+    "InlineProcessor.__handleInline": "fe27babc114aed0a",
+    "InlineProcessor.__applyPattern": "8862b35197c0e614",
+}
+
+
+def written_against(function: Any) -> bool:
+    """True when `function` is the Python-Markdown code our shortcut was written against."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest()[:16] == KNOWN_SOURCES.get(function.__qualname__)
 
 
 def _trigger(name: str, pattern: Any) -> str | None:
@@ -86,6 +105,8 @@ def _block_trigger(processor: Any) -> str | None:
 def speed_up_blocks(md: markdown.Markdown) -> markdown.Markdown:
     """Skip block processors that cannot claim a block (it holds none of their characters); same output."""
     parser = md.parser
+    if not written_against(type(parser).parseBlocks):
+        return md
     registry = parser.blockprocessors
     processors = [registry[i] for i in range(len(registry))]
     tests = [_block_trigger(p) for p in processors]
@@ -117,7 +138,8 @@ def speed_up(md: markdown.Markdown) -> markdown.Markdown:
         return md
     processor = md.treeprocessors["inline"]
     registry = processor.inlinePatterns
-    if not hasattr(processor, "_InlineProcessor__applyPattern"):
+    if not all(written_against(getattr(type(processor), name, None)) for name in
+               ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")):
         return md   # a Markdown version we do not know: leave it alone
     patterns = [registry[i] for i in range(len(registry))]
     names = [item.name for item in registry._priority]

@@ -1,5 +1,9 @@
 """Site -> feeds and discovery files: Atom (site and every tag), RSS 2.0, JSON Feed 1.1,
-sitemap.xml, robots.txt and an optional CNAME.
+sitemap.xml, robots.txt and an optional CNAME, in groups that each carry a dependency key.
+
+A cold build makes every group; a warm one makes only those whose key moved: editing one
+release re-makes the feeds that list it (the site feeds when it is among the newest, the
+feeds of its tags); the sitemap depends only on routes, dates and tags, never on bodies.
 
 Every file is built as data and serialised by `xml.etree` or `json`, never by pasting
 strings, so a title like `<script>`, `&` or `]]>` stays text and every feed parses.
@@ -8,18 +12,24 @@ the permalink pattern.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
+from .cache import digest
 from .config import Config
 from .content import Article
-from .model import Site
+from .model import Listing, Site
 from .urls import Urls
+
+Files = list[tuple[str, bytes]]
+Group = tuple[bytes, Callable[[], Files]]      # (dependency key, make the group's files)
+Ident = Callable[[Article], bytes]             # an article's identity for keys: hash of its path and bytes
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -37,32 +47,68 @@ def clean(text: str) -> str:
     return _INVALID_XML.sub("", text)
 
 
-def feed_files(site: Site, config: Config, page_routes: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """Every feed and discovery file as (output path, bytes)."""
+def feed_groups(site: Site, config: Config, page_routes: Sequence[str], ident: Ident, salt: bytes,
+                tag_pages: Mapping[tuple[str, str], Sequence[Listing]], memo: dict[bytes, bytes]) -> list[Group]:
+    """Every feed and discovery file, grouped, each group with the key of everything its bytes depend on.
+
+    `salt` covers config, templates and code; `tag_pages` are the model's listings by (kind, key);
+    `memo` keeps each article's sitemap key between builds."""
     urls = Urls.from_config(config)
     newest = site.articles[: config.feed_entries]
-    yield "feed.xml", atom(config, urls, newest, title=config.title, route="", feed_route="feed.xml")
-    yield "rss.xml", rss(config, urls, newest)
-    yield "feed.json", json_feed(config, urls, newest)
-    for slug, (name, articles) in tag_articles(site, config.feed_entries).items():
-        route = Urls.tag(slug)
-        yield route + "feed.xml", atom(config, urls, articles, title=f"{name} · {config.title}", route=route,
-                                       feed_route=route + "feed.xml")
-    yield from sitemap_files(site, urls, page_routes)
-    yield "robots.txt", robots(urls)
-    if config.cname.strip():
-        yield "CNAME", (cname_host(config.cname) + "\n").encode("ascii", "ignore")
+    groups: list[Group] = [(digest(b"nojekyll"), lambda: [(".nojekyll", b"")])]
+
+    def site_feeds() -> Files:
+        return [("feed.xml", atom(config, urls, newest, title=config.title, route="", feed_route="feed.xml")),
+                ("rss.xml", rss(config, urls, newest)),
+                ("feed.json", json_feed(config, urls, newest))]
+
+    groups.append((digest(b"\0".join([b"feeds", salt, *map(ident, newest)])), site_feeds))
+    for slug, (name, articles) in tag_newest(site, tag_pages, config.feed_entries).items():
+        def tag_feed(slug: str = slug, name: str = name, articles: list[Article] = articles) -> Files:
+            route = Urls.tag(slug)
+            return [(route + "feed.xml", atom(config, urls, articles, title=f"{name} · {config.title}",
+                                              route=route, feed_route=route + "feed.xml"))]
+        groups.append((digest(b"\0".join([b"tag", salt, slug.encode(), name.encode(), *map(ident, articles)])),
+                       tag_feed))
+    groups.append((sitemap_key(site, page_routes, ident, salt, memo), lambda: list(sitemap_files(site, urls, page_routes))))
+
+    def rest() -> Files:
+        files = [("robots.txt", robots(urls))]
+        if config.cname.strip():
+            files.append(("CNAME", (cname_host(config.cname) + "\n").encode("ascii", "ignore")))
+        return files
+
+    groups.append((digest(b"rest\0" + salt), rest))
+    return groups
 
 
-def tag_articles(site: Site, limit: int) -> dict[str, tuple[str, list[Article]]]:
-    """The newest `limit` articles of every tag, newest first, in one pass."""
-    found: dict[str, tuple[str, list[Article]]] = {item.tag.slug: (item.tag.name, []) for item in site.tags}
-    for article in site.articles:
-        for tag in article.tags:
-            members = found.setdefault(tag.slug, (tag.name, []))[1]
-            if len(members) < limit:
-                members.append(article)
+def tag_newest(site: Site, tag_pages: Mapping[tuple[str, str], Sequence[Listing]], limit: int
+               ) -> dict[str, tuple[str, list[Article]]]:
+    """The newest `limit` articles of every tag, newest first, read off the first pages of its listing."""
+    found: dict[str, tuple[str, list[Article]]] = {}
+    for item in site.tags:
+        members: list[Article] = []
+        for page in tag_pages.get(("tag", item.tag.slug), ()):
+            members.extend(page.articles[: limit - len(members)])
+            if len(members) >= limit:
+                break
+        found[item.tag.slug] = (item.tag.name, members)
     return found
+
+
+def sitemap_key(site: Site, page_routes: Sequence[str], ident: Ident, salt: bytes, memo: dict[bytes, bytes]) -> bytes:
+    """Every route, and each article's route, dates and tags in site order (which fix every listing's date)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(salt)
+    for article in site.articles:
+        key = ident(article)
+        meta = memo.get(key)
+        if meta is None:
+            meta = memo[key] = digest(repr((article.route, article.date.isoformat(), article.updated.isoformat(),
+                                            [t.slug for t in article.tags])).encode())
+        h.update(meta)
+    h.update("\0".join(page_routes).encode())
+    return h.digest()
 
 
 def entry_id(urls: Urls, article: Article) -> str:

@@ -82,7 +82,7 @@ class Renderer:
     urls: Urls
     env: jinja2.Environment
     static_versions: dict[str, str]
-    cards: dict[int, tuple[Article, str]] = field(default_factory=dict, repr=False)   # id -> (article, its card)
+    cards: dict[str, tuple[Article, str]] = field(default_factory=dict, repr=False)   # source path -> (article, its card)
 
     @classmethod
     def create(cls, config: Config) -> "Renderer":
@@ -105,10 +105,10 @@ class Renderer:
 
     def summary_card(self, article: Article) -> Markup:
         """`summary_card.html` for `article`, rendered once and reused by every list page that shows it."""
-        hit = self.cards.get(id(article))
+        hit = self.cards.get(article.source_path)
         if hit is None or hit[0] is not article:
             hit = (article, self.env.get_template(CARD_TEMPLATE).render(article=article))
-            self.cards[id(article)] = hit
+            self.cards[article.source_path] = hit
         return Markup(hit[1])
 
     def page(self, template: str, route: str, **context: Any) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus  # noqa: E402
-from generator.incremental import build_cached as build  # noqa: E402
+from generator.build import build  # noqa: E402
 from generator.cache import CACHE_DIR, DiskCache, MAGIC  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.fastmd import speed_up  # noqa: E402

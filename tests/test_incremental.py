@@ -12,12 +12,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus  # noqa: E402
-from generator.build import build_uncached  # noqa: E402
-from generator.incremental import build_cached as build  # noqa: E402
+from generator.build import SiteBuilder, build  # noqa: E402
+from generator.build.result import BuildResult  # noqa: E402
 from generator.cache import CACHE_DIR  # noqa: E402
+from generator.changes import ChangeKind, Changes, change_kind, needs_rescan  # noqa: E402
 from generator.config import load_config  # noqa: E402
-from generator.incremental import ChangeKind, SiteBuilder, change_kind  # noqa: E402
-from generator.changes import needs_rescan  # noqa: E402
 
 SKIP = {".pressroom-output"}
 
@@ -28,10 +27,17 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def reference(site: Path, tmp: Path) -> dict[str, bytes]:
-    out = tmp / "ref"
-    shutil.rmtree(out, ignore_errors=True)
-    build_uncached(load_config(site, output=str(out), search=False), run_import=False, search=False)
-    return tree(out)
+    """A cold build of the same files: a copy of the site folder, with no cache and no output."""
+    copy = tmp / "ref-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("_site", CACHE_DIR, "._site*"))
+    build(load_config(copy, search=False), run_import=False, search=False)
+    return tree(copy / "_site")
+
+
+def rebuild(builder: SiteBuilder, paths: list[Path]) -> BuildResult:
+    """What serve does after a save: the changed paths, classified once, handed to the engine."""
+    return builder.rebuild(Changes.classify(paths, builder.config.site_dir))
 
 
 def assert_same(site: Path, tmp: Path) -> None:
@@ -86,7 +92,7 @@ def test_edit_body(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     path = first(site)
     text = path.read_text()
     path.write_text(text + "\nA brand new closing paragraph.\n")
-    result = builder.rebuild([path])
+    result = rebuild(builder, [path])
     assert result.written
     assert len(result.written) < 20
     assert_same(site, tmp_path)
@@ -95,7 +101,7 @@ def test_edit_body(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
 def test_edit_title(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     path = first(site)
     edit(path, 'title: "', 'title: "Renamed ')
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
 
 
@@ -105,7 +111,7 @@ def test_change_tags(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     start = text.index("tags: [")
     end = text.index("]", start)
     path.write_text(text[:start] + "tags: [Brand New Tag, Energy]" + text[end + 1:])
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
 
 
@@ -115,7 +121,7 @@ def test_change_date(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     start = text.index("date: ")
     end = text.index("\n", start)
     path.write_text(text[:start] + "date: 2019-07-04 09:00" + text[end:])
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
 
 
@@ -123,19 +129,19 @@ def test_add_delete_rename(site: Path, builder: SiteBuilder, tmp_path: Path) -> 
     new = site / "content" / "2024" / "new-one.md"
     new.parent.mkdir(parents=True, exist_ok=True)
     new.write_text("---\ntitle: A new release\ndate: 2024-03-01\ntags: [Energy, Fresh]\n---\n\nHello *world*.\n")
-    builder.rebuild([new])
+    rebuild(builder, [new])
     assert_same(site, tmp_path)
     gone = first(site)
     gone.unlink()
-    builder.rebuild([gone])
+    rebuild(builder, [gone])
     assert_same(site, tmp_path)
     renamed = new.with_name("renamed.md")
     new.rename(renamed)
-    builder.rebuild([new, renamed])
+    rebuild(builder, [new, renamed])
     assert_same(site, tmp_path)
     folder = site / "content" / "2024"
     folder.rename(site / "content" / "moved")
-    builder.rebuild([folder, site / "content" / "moved"])
+    rebuild(builder, [folder, site / "content" / "moved"])
     assert_same(site, tmp_path)
 
 
@@ -144,7 +150,7 @@ def test_template_edit(site: Path, builder: SiteBuilder, tmp_path: Path) -> None
     theme.mkdir(parents=True)
     source = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "article.html"
     (theme / "article.html").write_text(source.read_text().replace("Related releases", "See also"))
-    result = builder.rebuild([theme / "article.html"])
+    result = rebuild(builder, [theme / "article.html"])
     assert result.written
     assert all(not name.startswith("tags/") or name.endswith("feed.xml") is False for name in result.written)
     assert_same(site, tmp_path)
@@ -156,7 +162,7 @@ def test_summary_card_override(site: Path, builder: SiteBuilder, tmp_path: Path)
     theme.mkdir(parents=True)
     source = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "summary_card.html"
     (theme / "summary_card.html").write_text(source.read_text().replace('class="summary"', 'class="summary card"'))
-    result = builder.rebuild([theme / "summary_card.html"])
+    result = rebuild(builder, [theme / "summary_card.html"])
     assert "index.html" in result.written
     assert 'class="summary card"' in (site / "_site" / "index.html").read_text()
     assert_same(site, tmp_path)
@@ -170,14 +176,14 @@ def test_static_edit(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     static = site / "themes" / "default" / "static"
     static.mkdir(parents=True)
     (static / "custom.css").write_text("body { color: red }\n")
-    builder.rebuild([static / "custom.css"])
+    rebuild(builder, [static / "custom.css"])
     assert_same(site, tmp_path)
 
 
 def test_config_edit(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     config = site / "pressroom.toml"
     config.write_text(config.read_text().replace('title = "Bench"', 'title = "Renamed"').replace("per_page = 3", "per_page = 4"))
-    builder.rebuild([config])
+    rebuild(builder, [config])
     assert_same(site, tmp_path)
 
 
@@ -185,11 +191,11 @@ def test_broken_file_and_fix(site: Path, builder: SiteBuilder, tmp_path: Path) -
     path = first(site)
     good = path.read_text()
     path.write_text("---\ntitle: [unclosed\n---\nbody\n")
-    result = builder.rebuild([path])
+    result = rebuild(builder, [path])
     assert any(p.path.endswith(path.name) for p in result.errors)
     assert_same(site, tmp_path)
     path.write_text(good)
-    result = builder.rebuild([path])
+    result = rebuild(builder, [path])
     assert not result.errors
     assert_same(site, tmp_path)
 
@@ -209,15 +215,15 @@ def test_many_random_edits_stay_identical(site: Path, builder: SiteBuilder, tmp_
         else:
             text = text.replace('title: "', f'title: "Z{step} ', 1)
         path.write_text(text)
-        builder.rebuild([path])
+        rebuild(builder, [path])
     assert_same(site, tmp_path)
 
 
 def test_no_change_rebuild_writes_nothing(site: Path, builder: SiteBuilder) -> None:
-    assert builder.rebuild([]).written == ()
+    assert rebuild(builder, []).written == ()
     path = first(site)
     path.write_text(path.read_text())     # same bytes
-    assert builder.rebuild([path]).written == ()
+    assert rebuild(builder, [path]).written == ()
 
 
 def test_interrupted_staging_leaves_previous_site(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,7 +232,7 @@ def test_interrupted_staging_leaves_previous_site(site: Path, monkeypatch: pytes
     before = tree(site / "_site")
     path = first(site)
     path.write_text(path.read_text() + "\nMore.\n")
-    import generator.incremental.writing as engine
+    import generator.build.writing as engine
 
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -295,16 +301,16 @@ def test_content_folder_replaced_as_a_whole(site: Path, builder: SiteBuilder, tm
     (fresh / "extra").mkdir()
     (fresh / "extra" / "brand-new.md").write_text("---\ntitle: Brand new\ndate: 2024-04-01\ntags: [Fresh]\n---\n\nNew.\n")
     content.rename(tmp_path / "old-content")
-    result = builder.rebuild([content])                   # content/ gone: every article leaves the site
+    result = rebuild(builder, [content])                   # content/ gone: every article leaves the site
     assert result.articles == 0
     assert_same(site, tmp_path)
     fresh.rename(content)
-    builder.rebuild([content])                            # only the folder's own path: no event for its files
+    rebuild(builder, [content])                            # only the folder's own path: no event for its files
     assert_same(site, tmp_path)
     shutil.rmtree(content)                                # swapped in one go, same names, other bytes
     (tmp_path / "old-content").rename(content)
     os.utime(content / files[0].relative_to(site / "content"), ns=(1, 1))
-    builder.rebuild([content])
+    rebuild(builder, [content])
     assert_same(site, tmp_path)
 
 
@@ -323,7 +329,7 @@ def fake_pagefind(calls: list[Path]):
 
 
 def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.incremental.builder as engine
+    import generator.build.builder as engine
 
     calls: list[Path] = []
     monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
@@ -342,7 +348,7 @@ def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatc
 
 
 def test_build_killed_while_indexing_keeps_previous_site_and_index(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.incremental.builder as engine
+    import generator.build.builder as engine
 
     calls: list[Path] = []
     monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
@@ -384,7 +390,7 @@ def test_held_back_release_appears_when_due(site: Path, tmp_path: Path, monkeypa
     from datetime import datetime, timedelta, timezone
 
     import generator.content as content
-    import generator.incremental.record as engine
+    import generator.build.record as engine
 
     soon = datetime.now(timezone.utc) + timedelta(hours=2)
     due = site / "content" / "2024" / "due.md"
@@ -416,7 +422,7 @@ def test_newest_body_edit_remakes_only_its_feeds(site: Path, builder: SiteBuilde
     newest = builder._model.site.articles[0]
     path = site / newest.source_path
     path.write_text(path.read_text() + "\nA late correction.\n")
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert "sitemap" not in made
     assert sorted(made) == sorted(["feed.xml", *(f"tags/{t.slug}/feed.xml" for t in newest.tags)])
     assert_same(site, tmp_path)
@@ -428,26 +434,26 @@ def test_in_place_edits_then_moves_stay_identical(site: Path, builder: SiteBuild
     picked = [files[3], files[17], newest]
     for path in picked:                       # several body edits in one rebuild
         path.write_text(path.read_text() + "\nCorrected.\n")
-    result = builder.rebuild(picked)
+    result = rebuild(builder, picked)
     assert result.written
     assert_same(site, tmp_path)
     path = picked[1]                          # then a move: the model must still be exact
     text = path.read_text()
     start = text.index("tags: [")
     path.write_text(text[:start] + "tags: [Moved]" + text[text.index("]", start) + 1:])
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
     for path in picked:                       # and in-place edits again after it
         path.write_text(path.read_text().replace("Corrected.", "Corrected twice."))
-    builder.rebuild(picked)
+    rebuild(builder, picked)
     assert_same(site, tmp_path)
     path = picked[0]                          # an edit that breaks the file, then its fix
     good = path.read_text()
     path.write_text(good.replace("---", "--", 1))
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
     path.write_text(good)
-    builder.rebuild([path])
+    rebuild(builder, [path])
     assert_same(site, tmp_path)
 
 

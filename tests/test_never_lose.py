@@ -25,7 +25,9 @@ ALLOWED_BESIDE_OUTPUT = {"content", "pressroom.toml", "_site", ".pressroom-cache
 
 
 def tree(root: Path, skip: Path | None = None) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+    """Every file's bytes; the output marker only by its first line (the rest names the build that wrote it)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes().split(b"\n")[0] if p.name == ".pressroom-output"
+            else p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and not p.is_symlink() and (skip is None or skip not in p.parents)
             and ".pressroom-cache" not in p.parts}
 

@@ -13,7 +13,7 @@ from generator.config import load_config
 from generator.content import parse_article, read_text, split_front_matter
 from generator.errors import PressroomError
 from generator.markup import MarkdownRenderer
-from generator.output import safe_relative
+from generator.build.writing import safe_relative
 from generator.urls import Urls, output_file, slugify
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,20 +6,16 @@ and duplicate URLs are found here, before anything is written.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from datetime import timedelta
+from functools import partial
 from math import ceil
 
-from .content import Article, Tag
-from .errors import Problem, problem
-from .urls import paginated
-
-RELATED_COUNT = 3
-RELATED_WINDOW = 12   # candidates looked at on each side of an article in each of its tags
+from ..content import Article, Tag
+from ..errors import Problem, problem
+from ..urls import Urls, paginated, takes_generated_route
+from .neighbours import Neighbours, all_neighbours
 
 
 @dataclass(frozen=True)
@@ -73,13 +69,6 @@ class YearCount:
 
 
 @dataclass(frozen=True)
-class Neighbours:
-    newer: Article | None
-    older: Article | None
-    related: tuple[Article, ...]
-
-
-@dataclass(frozen=True)
 class Site:
     articles: tuple[Article, ...]                 # newest first
     listings: tuple[Listing, ...]
@@ -87,22 +76,18 @@ class Site:
     years: tuple[YearCount, ...]                  # newest first
     neighbours: dict[str, Neighbours] = field(default_factory=dict)  # by article route
 
-    @property
-    def newest(self) -> Article | None:
-        return self.articles[0] if self.articles else None
-
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
 
-def find_duplicate_routes(articles: list[Article], reserved: set[str]) -> tuple[list[Article], list[Problem]]:
+def find_duplicate_routes(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
     """Keep the first article per URL (case-insensitively, for macOS and Windows checkouts)."""
     kept: dict[str, Article] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.source_path):
         key = article.route.lower()
-        if takes_generated_route(key, reserved):
+        if takes_generated_route(key):
             problems.append(problem(article.source_path, 1, f"its URL /{article.route} is taken by a generated page; give it another 'slug'"))
         elif key in kept:
             other = kept[key]
@@ -110,22 +95,6 @@ def find_duplicate_routes(articles: list[Article], reserved: set[str]) -> tuple[
         else:
             kept[key] = article
     return list(kept.values()), problems
-
-
-_LISTING_ROUTE = re.compile(r"^\d{4}/(\d{2}/)?(page/\d+/)?$")
-_SITEMAP = re.compile(r"^sitemap(-\d+)?\.xml$")
-
-
-@lru_cache(maxsize=8)
-def _reserved_names(reserved: frozenset[str]) -> frozenset[str]:
-    return frozenset(name.lower().rstrip("/") for name in reserved)
-
-
-def takes_generated_route(key: str, reserved: set[str]) -> bool:
-    """True when an article at `key` would collide with a generated page or file, or sit inside one."""
-    top = key.split("/", 1)[0]
-    names = _reserved_names(frozenset(reserved))
-    return key in reserved or top in names or bool(_SITEMAP.match(top) or _LISTING_ROUTE.match(key))
 
 
 @dataclass(frozen=True)
@@ -142,21 +111,21 @@ class Groups:
         """(kind, key, make its pages) for every paginated listing: home, tags, years, months."""
         yield "home", "", partial(paginate, "", "home", "Latest releases", self.ordered, per_page)
         for slug, members in self.by_tag.items():
-            yield "tag", slug, partial(paginate, f"tags/{slug}/", "tag", self.tag_of[slug].name, members, per_page, key=slug)
+            yield "tag", slug, partial(paginate, Urls.tag(slug), "tag", self.tag_of[slug].name, members, per_page, key=slug)
         for year, members in self.by_year.items():
-            yield "year", f"{year:04d}", partial(paginate, f"{year:04d}/", "year", str(year), members, per_page, key=f"{year:04d}")
+            yield "year", f"{year:04d}", partial(paginate, Urls.year(year), "year", str(year), members, per_page, key=f"{year:04d}")
         for (year, month), members in self.by_month.items():
             key = f"{year:04d}/{month:02d}"
-            yield "month", key, partial(paginate, f"{key}/", "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page, key=key)
+            yield "month", key, partial(paginate, Urls.month(year, month), "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page, key=key)
 
     def tag_counts(self) -> tuple[TagCount, ...]:
-        return tuple(sorted((TagCount(self.tag_of[s], f"tags/{s}/", len(m)) for s, m in self.by_tag.items()),
+        return tuple(sorted((TagCount(self.tag_of[s], Urls.tag(s), len(m)) for s, m in self.by_tag.items()),
                             key=lambda t: (-t.count, t.tag.name.lower())))
 
     def year_counts(self) -> tuple[YearCount, ...]:
         return tuple(
-            YearCount(year, f"{year:04d}/", len(self.by_year[year]), tuple(
-                MonthCount(year, month, f"{year:04d}/{month:02d}/", len(self.by_month[(year, month)]))
+            YearCount(year, Urls.year(year), len(self.by_year[year]), tuple(
+                MonthCount(year, month, Urls.month(year, month), len(self.by_month[(year, month)]))
                 for (y, month) in sorted(self.by_month, reverse=True) if y == year))
             for year in sorted(self.by_year, reverse=True)
         )
@@ -181,7 +150,7 @@ def build_site(articles: list[Article], per_page: int) -> Site:
     groups = group_articles(articles)
     listings = tuple(page for _, _, make in groups.listing_makers(per_page) for page in make())
     return Site(groups.ordered, listings, groups.tag_counts(), groups.year_counts(),
-                _neighbours(groups.ordered, groups.by_tag))
+                all_neighbours(groups.ordered, groups.by_tag))
 
 
 def paginate(route: str, kind: str, title: str, articles: list[Article] | tuple[Article, ...], per_page: int, key: str = "") -> list[Listing]:
@@ -191,44 +160,3 @@ def paginate(route: str, kind: str, title: str, articles: list[Article] | tuple[
         Listing(routes[n - 1], kind, title, tuple(articles[(n - 1) * per_page: n * per_page]), Pager(n, total, routes), key)
         for n in range(1, total + 1)
     ]
-
-
-def _neighbours(ordered: tuple[Article, ...], by_tag: dict[str, list[Article]]) -> dict[str, Neighbours]:
-    """Newer/older in date order, and related articles by most shared tags.
-
-    Candidates come from a window around the article in each of its tags' lists, so a tag
-    shared by thousands of releases costs a constant, not a scan; ties go to the nearest date.
-    (Distances are whole microseconds divided once, which is exactly `timedelta.total_seconds()`.)
-    """
-    if not ordered:
-        return {}
-    origin = ordered[-1].date
-    micro = timedelta(microseconds=1)
-    when = {id(a): (a.date - origin) // micro for a in ordered}
-    position_in_tag = {slug: {id(a): i for i, a in enumerate(members)} for slug, members in by_tag.items()}
-    result = {}
-    last = len(ordered) - 1
-    window = RELATED_WINDOW
-    for index, article in enumerate(ordered):
-        me = id(article)
-        route = article.route
-        at_time = when[me]
-        shared: dict[str, int] = {}
-        distance: dict[str, float] = {}
-        candidates: dict[str, Article] = {}
-        for tag in article.tags:
-            members = by_tag[tag.slug]
-            at = position_in_tag[tag.slug][me]
-            for other in members[max(0, at - window): at + window + 1]:
-                other_route = other.route
-                if other_route != route:
-                    shared[other_route] = shared.get(other_route, 0) + 1
-                    candidates[other_route] = other
-                    distance[other_route] = abs(when[id(other)] - at_time) / 1_000_000
-        related = sorted(candidates, key=lambda r: (-shared[r], distance[r], r))[:RELATED_COUNT]
-        result[route] = Neighbours(
-            newer=ordered[index - 1] if index > 0 else None,
-            older=ordered[index + 1] if index < last else None,
-            related=tuple(candidates[r] for r in related),
-        )
-    return result

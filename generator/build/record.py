@@ -62,7 +62,7 @@ def due(moment: datetime | None) -> bool:
 
 def manifest_saved(old: Output, new: Output) -> bool:
     """True when the cache already holds `new` with the stats of the files on disk (nothing was written)."""
-    return (getattr(old, "stats", None) is not None and old.files == new.files and old.extras == new.extras
+    return (bool(old.stats) and old.files == new.files and old.extras == new.extras
             and old.extra_groups == new.extra_groups and old.site_key == new.site_key
             and old.site_routes == new.site_routes and old.state == new.state and old.problems == new.problems
-            and old.held_until == new.held_until and old.articles == new.articles)
+            and old.held_until == new.held_until and old.articles == new.articles and old.build_id == new.build_id)

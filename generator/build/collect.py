@@ -8,11 +8,14 @@ from pathlib import Path
 
 from ..cache import digest
 from ..config import Config
+from ..feeds import feed_groups
+from ..model import Listing, Site
 from ..render import Renderer
 from ..urls import output_file
 from .deps import Keys, Output, Plan
-from .extras import extra_groups
 from .rendering import render_jobs
+
+TagPages = dict[tuple[str, str], list[Listing]]
 
 
 @dataclass
@@ -29,8 +32,9 @@ class Collected:
         return tuple(sorted(set(self.payload) | self.changed))
 
 
-def collect_outputs(renderer: Renderer, keys: Keys, groups: dict, statics: dict[str, Path], config: Config,
+def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: dict[str, Path], config: Config,
                     plan: Plan, old: Output, new: Output, staging: Path | None) -> Collected:
+    """The bytes of every output file; only what the plan, a group key or a static's version says is new."""
     out = Collected(new)
     new.files.update(plan.keep)
     site = plan.site
@@ -74,10 +78,11 @@ def _site_pages(renderer: Renderer, keys: Keys, plan: Plan, old: Output, out: Co
     return list(routes)
 
 
-def _extras(site, config: Config, page_routes: list[str], keys: Keys, groups: dict, old: Output, out: Collected) -> None:
+def _extras(site: Site, config: Config, page_routes: list[str], keys: Keys, groups: TagPages, old: Output,
+            out: Collected) -> None:
     """Feeds, sitemap and the rest, one dependency key per group of files."""
     new, output_dir = out.new, config.output_dir
-    for key, make in extra_groups(site, config, page_routes, keys, groups):
+    for key, make in feed_groups(site, config, page_routes, keys.ident, keys.global_key.encode(), groups, keys.meta):
         names = old.extra_groups.get(key)
         if names is not None and all(n in old.extras and os.path.isfile(f"{output_dir}/{n}") for n in names):
             new.extra_groups[key] = names

@@ -3,7 +3,7 @@
 An article page depends on its template chain, its article and its newer/older/related
 articles; a listing page on its template chain, its title, pager and the articles it lists;
 everything on the config, the static asset versions and Pressroom's own code (the global
-key). Articles are identified by a hash of their source path and bytes (`aid`).
+key). Articles are identified by a hash of their source path and bytes (`ident`).
 """
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ class Output:
     articles: int = 0
     problems: tuple[Any, ...] = ()
     held_until: datetime | None = None      # the earliest future release held back: the state expires then
+    build_id: str = ""                      # the build that made the output folder (its marker says so)
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # file -> (size, mtime_ns, inode)
 
 
 def config_repr(config: Config) -> str:
@@ -93,23 +95,27 @@ class Keys:
         self.global_key = global_key
         self.tfp = tfp
         self.tfp_all = tfp_all
-        self.aid: dict[int, bytes] = {}      # id(article) -> hash of its source path and bytes
+        self.hashes: dict[str, bytes] = {}   # source path -> hash of the file's path and bytes
         self.meta: dict[bytes, bytes] = {}   # article hash -> hash of its route, dates and tags (sitemap)
+
+    def ident(self, article: Article) -> bytes:
+        """The article's identity for dependency keys: a hash of its source path and bytes."""
+        return self.hashes[article.source_path]
 
     def article(self, site: Site, article: Article) -> bytes:
         links = site.neighbours[article.route]
-        aid = self.aid
-        parts = [b"A", self.global_key.encode(), self.tfp["article.html"], article.route.encode(), aid[id(article)],
-                 aid[id(links.newer)] if links.newer else b"-", aid[id(links.older)] if links.older else b"-",
-                 *(aid[id(r)] for r in links.related)]
+        ident = self.ident
+        parts = [b"A", self.global_key.encode(), self.tfp["article.html"], article.route.encode(), ident(article),
+                 ident(links.newer) if links.newer else b"-", ident(links.older) if links.older else b"-",
+                 *(ident(r) for r in links.related)]
         return digest(b"\0".join(parts))
 
     def listing(self, listing: Listing) -> bytes:
-        aid = self.aid
+        pager = listing.pager
         parts = [b"L", self.global_key.encode(), self.tfp[LIST_TEMPLATES[listing.kind]], listing.route.encode(),
                  listing.kind.encode(), listing.title.encode(), listing.key.encode(),
-                 repr((listing.pager.number, listing.pager.total, listing.pager.routes)).encode(),
-                 *(aid[id(a)] for a in listing.articles)]
+                 repr((pager.number, pager.total, pager.previous, pager.next, pager.routes[0])).encode(),
+                 *(self.ident(a) for a in listing.articles)]
         return digest(b"\0".join(parts))
 
     def site_pages(self, site: Site) -> bytes:

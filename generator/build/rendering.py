@@ -9,10 +9,10 @@ from typing import Any
 
 from ..cache import digest
 from ..model import Site
-from ..output import safe_relative
 from ..render import Renderer
 from .deps import Job
 from .sources import PARALLEL_MIN, fork_ok
+from .writing import safe_relative
 
 Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes hash, bytes or None: already staged)
 
@@ -37,7 +37,7 @@ def _render_forked(renderer: Renderer, site: Site, jobs: list[Job], staging: Pat
     """Articles first, each worker rendering with each article page the article's summary card; then the listings,
     in workers forked with every card already made, so no card is rendered twice."""
     global _render_state
-    listed = {id(article) for kind, item, _, _ in jobs if kind == "l" for article in item.articles}
+    listed = {article.source_path for kind, item, _, _ in jobs if kind == "l" for article in item.articles}
     results: list[Rendered] = []
     try:
         for kind in ("a", "l"):
@@ -58,7 +58,7 @@ def _render_forked(renderer: Renderer, site: Site, jobs: list[Job], staging: Pat
                     results.extend((name, key, data_digest, None) for name, key, data_digest in chunk)
                     for i, card in cards:
                         article = jobs[i][1]
-                        renderer.cards[id(article)] = (article, card)
+                        renderer.cards[article.source_path] = (article, card)
     finally:
         _render_state = None
     return results
@@ -86,6 +86,6 @@ def _render_share(indices: list[int]) -> tuple[list[tuple[str, bytes, bytes]], l
         name, key, data_digest, _ = _render_one(renderer, site, jobs[i], staging, made)
         out.append((name, key, data_digest))
         article = jobs[i][1]
-        if jobs[i][0] == "a" and id(article) in listed:
+        if jobs[i][0] == "a" and article.source_path in listed:
             cards.append((i, str(renderer.summary_card(article))))
     return out, cards

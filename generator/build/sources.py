@@ -1,4 +1,6 @@
-"""Content files -> parsed articles: stat stamps, content hashes, and parsing on every core when there are many."""
+"""The first stages of a build: import seeds, scan content/, parse each file (with stat stamps and content
+hashes so an unchanged file is never parsed twice; on every core when there are many) and select the
+articles to publish (drafts, future releases and duplicate URLs held back)."""
 from __future__ import annotations
 
 import multiprocessing
@@ -7,14 +9,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import build as recipe
 from ..cache import digest
 from ..config import Config
-from ..content import Loaded
+from ..content import Article, Loaded, content_files, drop_case_collisions, is_future, parse_article, read_text
+from ..errors import PressroomError, Problems, problem
+from ..ingest import import_seeds
 from ..markup import MarkdownRenderer
+from ..model import find_duplicate_routes
 from ..urls import Urls
 
 RACY_NS = 2_000_000_000        # a file modified this close to when we looked at it is re-hashed next time
@@ -61,7 +65,7 @@ def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls:
     hashed = digest(rel.encode() + b"\0" + data)
     if previous is not None and previous.digest == hashed and st is not None:
         return FileEntry(stamp, seen, hashed, previous.loaded)
-    loaded = recipe.load_file(path, config, md, urls)
+    loaded = load_file(path, config, md, urls)
     try:
         if stamp is not None and stamp_of(os.stat(path)) != stamp:
             stamp = None       # changed while we read it: re-read next time
@@ -112,3 +116,62 @@ def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config:
         for rel, path in todo:
             entries[rel] = read_entry(path, rel, config, md(), urls, previous.get(rel))
     return {rel: entries[rel] for rel in files}, changed
+
+
+def import_new_seeds(config: Config, problems: Problems) -> int:
+    """Import new or changed seeds into content/; returns how many files were written."""
+    seeds = config.site_dir / "seeds"
+    if not seeds.is_dir():
+        return 0
+    report = import_seeds(seeds, config.site_dir / "content", site_dir=config.site_dir,
+                          vocabulary=config.tag_vocabulary)
+    for item in report.skipped:
+        problems.add(item)
+    return len(report.written)
+
+
+def scan(config: Config, problems: Problems) -> dict[str, Path]:
+    """rel -> path of every content file, in build order; names that differ only by case are reported."""
+    files, clashes = drop_case_collisions(content_files(config.site_dir / "content"), config.site_dir)
+    for item in clashes:
+        problems.add(item)
+    site_dir = config.site_dir
+    return {path.relative_to(site_dir).as_posix(): path for path in files}
+
+
+def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
+    """One content file parsed, or the problems that kept it out."""
+    rel = path.relative_to(config.site_dir).as_posix()
+    try:
+        real = path.resolve(strict=True)
+        if config.site_dir not in real.parents:
+            return Loaded(None, (problem(rel, 0, "is a link to a file outside the site folder; copy the file in instead"),))
+        return parse_article(rel, read_text(real, rel), config, renderer, urls)
+    except PressroomError as exc:
+        return Loaded(None, (exc.problem,))
+    except (FileNotFoundError, RuntimeError, OSError):
+        return Loaded(None, (problem(rel, 0, "is a broken or looping link, or vanished during the build; fix or remove it"),))
+
+
+def select_articles(loaded: Iterable[Loaded], config: Config, problems: Problems) -> list[Article]:
+    """Report each file's problems; hold back drafts, future releases and duplicate URLs."""
+    articles = []
+    held: list[Article] = []
+    for item_loaded in loaded:
+        for item in item_loaded.problems:
+            problems.add(item)
+        article = item_loaded.article
+        if article is None or article.draft and not config.drafts:
+            continue
+        if is_future(article) and not config.drafts:
+            held.append(article)
+            continue
+        articles.append(article)
+    for article in held:
+        when = article.date.astimezone(config.zone).isoformat(sep=" ", timespec="minutes")
+        problems.add(problem(article.source_path, 1, f"dated {when}, in the future: held back until then "
+                                                     "(--drafts shows it)", warning=True))
+    kept, duplicates = find_duplicate_routes(articles)
+    for item in duplicates:
+        problems.add(item)
+    return kept

@@ -1,0 +1,36 @@
+"""The build engine: one recipe, cold or warm, and incremental rebuilds that reuse its stages.
+
+    import -> scan -> parse -> select -> model -> plan -> render -> write -> index
+
+`build(config)` is `pressroom build`: the recipe through the cache in `.pressroom-cache/` (a cold build
+is the same code with an empty cache), the output staged beside the old one and swapped in at once.
+`SiteBuilder.rebuild(changes)` is what `serve` runs: the same stages for only what changed.
+
+One idea per module, in the order data flows:
+
+| module | one idea |
+|---|---|
+| `sources` | seeds imported; content scanned, parsed (stat stamps, hashes, every core) and selected |
+| `deps` | each output page's dependency key, and the plan of what to render |
+| `rendering` | render the planned pages, forked over the cores when many |
+| `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |
+| `writing` | staged + swapped output, or atomic in-place files; the output marker |
+| `record` | the last build's record, so a no-change build answers without building |
+| `lock` | one build at a time per site and per output folder, across processes |
+| `builder` | `SiteBuilder`, which runs the above |
+"""
+from __future__ import annotations
+
+from ..config import Config
+from .builder import SiteBuilder
+from .result import BuildResult
+
+
+def build(config: Config, *, strict: bool = False, run_import: bool = True, search: bool = True) -> BuildResult:
+    """`pressroom build`: the recipe, through the cache; a no-change build answers from the last build's record.
+
+    `search=False` skips Pagefind and carries the previous index over."""
+    return SiteBuilder(config, search=search, strict=strict, run_import=run_import, one_shot=True).build()
+
+
+__all__ = ["BuildResult", "SiteBuilder", "build"]

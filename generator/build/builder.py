@@ -1,0 +1,403 @@
+"""`SiteBuilder`: the one build engine. `build()` is the recipe, cold or warm (a cold build is the same code
+with an empty cache); `rebuild(changes)` (what `serve` runs) reuses the same stages for only what changed.
+
+`serve` holds `builder.lock` for a rebuild; every build also holds the site's and the output folder's
+file locks, so two processes never build one site, or write one output folder, at the same time.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import threading
+import sys
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+
+from .. import search as search_index
+from ..cache import DiskCache, digest, fingerprint
+from ..changes import ChangeKind, Changes
+from ..config import Config, load_config
+from ..content import CONTENT_SUFFIXES, Article
+from ..errors import Problem, Problems, problem
+from ..markup import MarkdownRenderer
+from ..model import Model, same_place
+from ..render import LIST_TEMPLATES, Renderer, static_files
+from ..urls import Urls
+from .collect import collect_outputs
+from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
+from .lock import build_lock
+from .record import due, held_until, manifest_saved, state_key, trusted_digests
+from .result import BuildResult
+from .sources import FileEntry, import_new_seeds, load_entries, read_entry, scan, select_articles, stamp_of
+from .writing import (MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats,
+                      write_in_place, write_staged, written_by)
+
+
+class SiteBuilder:
+    """Keeps the last build in memory; `rebuild()` re-renders only what a change touches.
+
+    `search`: index the site with Pagefind (else the previous index is carried over); `one_shot`: a
+    `pressroom build` that may answer from the last build's record without building the model."""
+
+    def __init__(self, config: Config, *, search: bool = False, strict: bool = False, run_import: bool = True,
+                 overrides: dict[str, object] | None = None, one_shot: bool = False,
+                 say: Callable[[str], None] | None = None) -> None:
+        self.config = config
+        self.search = search
+        self.strict = strict
+        self.run_import = run_import
+        self.overrides = dict(overrides or {})
+        self.one_shot = one_shot
+        self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.lock = threading.RLock()
+        self.last: BuildResult | None = None
+        self.cache = DiskCache(config.site_dir)
+        self.renderer: Renderer | None = None
+        self.keys = Keys("", {}, b"")
+        self.statics: dict[str, Path] = {}
+        self.parse_key = ""
+        self._urls = Urls.from_config(config)
+        self._md: MarkdownRenderer | None = None
+        self._entries: dict[str, FileEntry] = {}
+        self._articles: list[Article] = []
+        self._model = Model(config.per_page)
+        self._out = Output()
+        self._ready = False
+        self._entries_dirty = False
+        self._manifest_dirty = False
+        self._problems: tuple[Problem, ...] = ()      # the last build's, answered again by an empty rebuild
+        self._scan_problems: list[Problem] = []
+        self._select_problems: list[Problem] = []
+        self._held: datetime | None = None
+
+    # ----- public API
+
+    def build(self) -> BuildResult:
+        """Full build: parse what the cache does not have, render what changed, swap the output in atomically."""
+        with self.lock, self._file_lock():
+            self.last = self._build(staged=True)
+            return self.last
+
+    def rebuild(self, changes: Changes) -> BuildResult:
+        """Rebuild after `changes`, writing in place only the files whose bytes change."""
+        with self.lock, self._file_lock():
+            if not self._ready or written_by(self.config.output_dir) != self._out.build_id:
+                # first build, or another process rebuilt the output since: trust nothing we remember of it
+                self.last = self._build(staged=True)
+            elif not changes:
+                return BuildResult(len(self._model.site.articles), self._pages(), self._files(), 0,
+                                   self._problems, 0.0)
+            elif ChangeKind.CONFIG in changes:
+                self.config = load_config(self.config.site_dir, **self.overrides)
+                self._model = Model(self.config.per_page)
+                self.last = self._build(staged=True)
+            else:
+                self.last = self._update(changes)
+            return self.last
+
+    def close(self) -> None:
+        """Save what in-place rebuilds left only in memory (serve calls this on exit; safe to skip)."""
+        with self.lock:
+            if self._entries_dirty:
+                self._save_entries()
+                self._entries_dirty = False
+            if self._manifest_dirty:
+                record_stats(self.config.output_dir, self._out)
+                self.cache.save("pages", self._pages_key(), self._out)
+                self._manifest_dirty = False
+
+    # ----- the recipe
+
+    def _build(self, *, staged: bool) -> BuildResult:
+        """import -> scan -> parse -> select -> model -> plan -> render -> write -> index."""
+        started = time.perf_counter()
+        config = self.config
+        problems = Problems(self.strict)
+        check_output_dir(config.output_dir, config.site_dir)
+        imported = import_new_seeds(config, problems) if self.run_import else 0
+        self._prepare()
+        files = self._scan()
+        if self.one_shot and not self._ready:
+            done = self._unchanged(files, problems, imported, started)
+            if done is not None:
+                return done
+        self._parse(files)
+        articles = self._select(problems)
+        site = self._model.full(articles)
+        self._articles = articles
+        old = self._trusted_output()
+        plan = plan_pages(self.keys, site, old, {a.route for a in site.articles}, {page.route for page in site.listings})
+        written, search_seconds = self._write(plan, staged=staged, old=old, problems=problems, record=True)
+        self._entries_dirty = False
+        self._ready = True
+        return self._result(imported, written, started, problems, search_seconds)
+
+    def _update(self, changes: Changes) -> BuildResult:
+        """The same stages for what `changes` touch: parse the changed files, update the model, plan, render, write."""
+        started = time.perf_counter()
+        problems = Problems(self.strict)
+        run_import = ChangeKind.SEED in changes and self.run_import
+        imported = import_new_seeds(self.config, problems) if run_import else 0
+        # The importer may have rewritten any file, and a folder that moved (content/ itself included)
+        # produced no event for the files in it: rescan content/ rather than trust the paths.
+        rescan = run_import or changes.rescan_content
+        files = self._scan() if rescan else None
+        changed = self._changed_files(changes, files)
+        templates = ChangeKind.TEMPLATE in changes or ChangeKind.STATIC in changes
+        if templates:
+            self._prepare()
+        was = {rel: self._entries[rel].loaded for rel in changed if rel in self._entries}
+        self._reparse(changed, files)
+        pairs = None if rescan or templates else self._in_place(changed, was)
+        if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
+            for item in self._select_problems:
+                problems.add(item)
+            for _old, new in pairs:
+                self.keys.hashes[new.source_path] = self._entries[new.source_path].digest
+            subs = {old.route: new for old, new in pairs}
+            self._articles = [subs.get(a.route, a) for a in self._articles]
+            site, dirty_articles, dirty_listings = self._model.swap(pairs)
+        else:
+            articles = self._select(problems)
+            site, dirty_articles, dirty_listings = self._model.update(articles, *_difference(self._articles, articles))
+            self._articles = articles
+        if templates:
+            dirty_articles = {a.route for a in site.articles}
+            dirty_listings = {page.route for page in site.listings}
+        self._problems = tuple(problems)
+        plan = plan_pages(self.keys, site, self._out, dirty_articles, dirty_listings, same_pages=pairs is not None)
+        written, _ = self._write(plan, staged=False, old=self._out, problems=problems, record=False)
+        self._entries_dirty = self._entries_dirty or bool(changed)
+        return self._result(imported, written, started, problems, 0.0)
+
+    # ----- stages
+
+    def _prepare(self) -> None:
+        """The theme, its fingerprints and the keys every dependency key starts from."""
+        config = self.config
+        self.renderer = Renderer.create(config)
+        names = ["article.html", *sorted(set(LIST_TEMPLATES.values()))]
+        everything = sorted(set(self.renderer.env.list_templates()) | set(names))
+        tfp = template_fingerprints(self.renderer.env, everything)
+        global_key = fingerprint("pages", config_repr(config), sorted(self.renderer.static_versions.items()))
+        hashes = self.keys.hashes
+        self.keys = Keys(global_key, tfp, digest(b"".join(tfp[name] for name in everything)))
+        self.keys.hashes = hashes
+        self.statics = static_files(config)
+        self.parse_key = fingerprint("articles", config.timezone, config.permalink, config.unsafe_html, config.site_dir)
+        self._urls = Urls.from_config(config)
+
+    def _scan(self) -> dict[str, Path]:
+        clashes = Problems()
+        files = scan(self.config, clashes)
+        self._scan_problems = list(clashes)
+        return files
+
+    def _parse(self, files: dict[str, Path]) -> None:
+        """Every content file's entry: from memory or the disk cache when its stamp vouches for it, else read."""
+        previous = self._entries or self.cache.load("articles", self.parse_key) or {}
+        self._entries, parsed_any = load_entries(files, previous, self.config, self._markdown, self._urls)
+        if parsed_any or not previous or self._entries_dirty:
+            self._save_entries()
+
+    def _select(self, problems: Problems) -> list[Article]:
+        """The articles to publish, in build order; remembers the problems an in-place edit reports again."""
+        start = len(problems)
+        for item in self._scan_problems:
+            problems.add(item)
+        kept = select_articles((entry.loaded for entry in self._entries.values()), self.config, problems)
+        self.keys.hashes = {a.source_path: self._entries[a.source_path].digest for a in kept}
+        self._select_problems = list(problems)[start:]
+        self._held = held_until(self._entries, self.config.drafts)
+        return kept
+
+    def _write(self, plan: Plan, *, staged: bool, old: Output, problems: Problems,
+               record: bool) -> tuple[tuple[str, ...], float]:
+        """Render and write what the plan says; returns (files whose bytes changed, search index seconds)."""
+        config = self.config
+        output_dir = config.output_dir
+        new = Output()
+        if record:
+            new.state, new.problems, new.held_until = self._state(), tuple(problems), self._held
+            new.articles = len(plan.site.articles)
+        assert self.renderer is not None
+        staging = make_staging(output_dir) if staged else None
+        try:
+            out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
+                                  plan, old, new, staging)
+            removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
+            index = self.search and config.search and (bool(out.written) or not (output_dir / SEARCH_DIR).is_dir())
+            seconds: list[float] = []
+            if staging is None:
+                new.build_id, new.stats = old.build_id, old.stats
+                write_in_place(output_dir, out.payload, removed)
+                self._manifest_dirty = True
+                if index:
+                    seconds.append(self._index(output_dir, problems))
+            elif out.written or removed or index or written_by(output_dir) != old.build_id or not old.build_id:
+                new.build_id = secrets.token_hex(8)
+                unchanged = set(new.files) | set(new.extras)
+                before_swap = (lambda folder: seconds.append(self._index(folder, problems))) if index else None
+                write_staged(output_dir, out.payload, unchanged - set(out.payload) - out.staged_already, staging,
+                             build_id=new.build_id, before_swap=before_swap)
+                staging = None
+                self._save_manifest(new)
+            else:
+                new.build_id = old.build_id
+                if not manifest_saved(old, new):
+                    self._save_manifest(new)
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+        self._out = new
+        return out.written, sum(seconds)
+
+    def _index(self, folder: Path, problems: Problems) -> float:
+        """Pagefind over `folder`; a missing or failing Pagefind is a warning, not an error."""
+        result = search_index.index_site(folder)
+        if not result.ok:
+            problems.add(problem(f"{self.config.output}/{search_index.INDEX_DIR}", 0, result.message, warning=True))
+        return result.seconds
+
+    # ----- pieces
+
+    def _file_lock(self) -> AbstractContextManager[None]:
+        return build_lock(self.config.site_dir, self.config.output_dir, say=self.say)
+
+    def _markdown(self) -> MarkdownRenderer:
+        if self._md is None:
+            self._md = MarkdownRenderer()
+        return self._md
+
+    def _trusted_output(self) -> Output:
+        """The record of what the output folder holds, when the folder on disk still matches it; else nothing."""
+        if self._ready and output_matches_memory(self.config.output_dir, self._out):
+            return self._out
+        saved = self.cache.load("pages", self._pages_key())
+        return saved if isinstance(saved, Output) and output_matches(self.config.output_dir, saved) else Output()
+
+    def _changed_files(self, changes: Changes, files: dict[str, Path] | None) -> set[str]:
+        """The content files (site-relative) to read again: those named, and after a rescan (`files`) every
+        file added, deleted or changed on disk."""
+        site_dir = self.config.site_dir
+        changed = set()
+        for path in changes.of(ChangeKind.CONTENT):
+            try:
+                changed.add(path.relative_to(site_dir).as_posix())
+            except ValueError:
+                pass
+        return changed | self._rescanned(files) if files is not None else changed
+
+    def _reparse(self, changed: set[str], files: dict[str, Path] | None) -> None:
+        """Read the changed files again (or forget the gone ones), keeping the entries in build order."""
+        site_dir = self.config.site_dir
+        for rel in sorted(changed):
+            path = site_dir / rel
+            if path.is_file() and (files is None or rel in files) and path.suffix.lower() in CONTENT_SUFFIXES:
+                self._entries[rel] = read_entry(path, rel, self.config, self._markdown(), self._urls,
+                                                self._entries.get(rel))
+            else:
+                self._entries.pop(rel, None)
+        if files is not None:
+            self._entries = {rel: self._entries[rel] for rel in files if rel in self._entries}
+        else:
+            self._entries = dict(sorted(self._entries.items(), key=lambda item: item[0].split("/")))
+
+    def _rescanned(self, files: dict[str, Path]) -> set[str]:
+        """The content files on disk against the ones this builder knows: added, deleted, and those whose
+        stat stamp no longer vouches for what was read (edited, or replaced by another file)."""
+        changed = set(files) ^ set(self._entries)
+        for rel, path in files.items():
+            entry = self._entries.get(rel)
+            if entry is None:
+                continue
+            try:
+                if not entry.trusted(stamp_of(os.stat(path))):
+                    changed.add(rel)
+            except OSError:
+                changed.add(rel)
+        return changed
+
+    def _in_place(self, changed: set[str], was: dict) -> list[tuple[Article, Article]] | None:
+        """(old, new) articles when every changed file is a published release edited in place (`same_place`)
+        with no problem before or after, and no held-back release has fallen due; else None."""
+        if due(self._held):
+            return None
+        pairs = []
+        for rel in changed:
+            before, entry = was.get(rel), self._entries.get(rel)
+            if before is None or entry is None or before.problems or entry.loaded.problems:
+                return None
+            old, new = before.article, entry.loaded.article
+            if old is None or new is None or old.source_path not in self.keys.hashes or not same_place(old, new):
+                return None
+            if old is not new:
+                pairs.append((old, new))
+        return pairs or None
+
+    def _unchanged(self, files: dict[str, Path], problems: Problems, imported: int,
+                   started: float) -> BuildResult | None:
+        """`pressroom build` with nothing changed since the last build: its result, without building anything."""
+        stamps = self.cache.load("stamps", self.parse_key) or {}
+        digests = trusted_digests(files, stamps)
+        out = self.cache.load("pages", self._pages_key())
+        if digests is None or not isinstance(out, Output) or not out.state:
+            return None
+        if out.state != state_key(self.keys, self.parse_key, digests) or due(out.held_until):
+            return None
+        if self.search and self.config.search and not (self.config.output_dir / SEARCH_DIR).is_dir():
+            return None
+        if not output_matches(self.config.output_dir, out):
+            return None
+        for item in out.problems:
+            problems.add(item)
+        self._out = out
+        files_count = len(out.files) + len(out.extras)
+        return BuildResult(out.articles, files_count - len(self.statics), files_count, imported, tuple(problems),
+                           time.perf_counter() - started)
+
+    def _state(self) -> bytes:
+        return state_key(self.keys, self.parse_key, {rel: entry.digest for rel, entry in self._entries.items()})
+
+    def _save_entries(self) -> None:
+        """The parsed articles, and apart from them the small stamps file a no-change build reads alone."""
+        self.cache.save("articles", self.parse_key, self._entries)
+        self.cache.save("stamps", self.parse_key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in self._entries.items()})
+
+    def _save_manifest(self, out: Output) -> None:
+        record_stats(self.config.output_dir, out)
+        self.cache.save("pages", self._pages_key(), out)
+        self._manifest_dirty = False
+
+    def _pages_key(self) -> str:
+        return fingerprint("output", str(self.config.output_dir))
+
+    def _files(self) -> int:
+        return len(self._out.files) + len(self._out.extras)
+
+    def _pages(self) -> int:
+        return self._files() - len(self.statics)
+
+    def _result(self, imported: int, written: tuple[str, ...], started: float, problems: Problems,
+                search_seconds: float) -> BuildResult:
+        self._problems = tuple(problems)
+        return BuildResult(len(self._model.site.articles), self._pages(), self._files(), imported, tuple(problems),
+                           time.perf_counter() - started, written=written, search_seconds=search_seconds)
+
+
+def output_matches_memory(output_dir: Path, out: Output) -> bool:
+    """The output folder is still the one this process last wrote (its marker names our build)."""
+    return bool(out.build_id) and (output_dir / MARKER).is_file() and written_by(output_dir) == out.build_id
+
+
+def _difference(before: list[Article], after: list[Article]) -> tuple[list[Article], list[Article]]:
+    """(removed, added): articles of `before` that `after` no longer holds as they were (a file read again
+    gives a new article), and the reverse."""
+    old = {a.source_path: a for a in before}
+    new = {a.source_path: a for a in after}
+    return ([a for a in before if new.get(a.source_path) is not a],
+            [a for a in after if old.get(a.source_path) is not a])

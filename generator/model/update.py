@@ -1,0 +1,185 @@
+"""The site model kept up to date article by article: equal to `build_site` at every step.
+
+A change regroups only the listings it touches (home, its tags, year, month) and recomputes
+newer/older/related links only near it; the pages whose inputs moved are reported dirty.
+Articles are known by their route (unique in a site), never by object identity.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from ..content import Article
+from .neighbours import RELATED_WINDOW, Neighbours, Positions, neighbours_of
+from .site import Listing, Site, build_site, group_articles
+
+GroupKey = tuple[str, str]     # ("home", "") | ("tag", slug) | ("year", "YYYY") | ("month", "YYYY/MM")
+Dirty = tuple[Site, set[str], set[str]]   # the new site, article routes and listing routes to render again
+
+
+class Model:
+    """The site model and its listings by group, kept up to date article by article."""
+
+    def __init__(self, per_page: int) -> None:
+        self.per_page = per_page
+        self.site: Site = build_site([], per_page)
+        self.groups: dict[GroupKey, list[Listing]] = {}
+
+    def full(self, articles: list[Article]) -> Site:
+        self.site = build_site(articles, self.per_page)
+        groups: dict[GroupKey, list[Listing]] = defaultdict(list)
+        for listing in self.site.listings:
+            groups[(listing.kind, listing.key)].append(listing)
+        self.groups = dict(groups)
+        return self.site
+
+    def update(self, articles: list[Article], removed: list[Article], added: list[Article]) -> Dirty:
+        """New site after `removed` went and `added` came."""
+        grouped = group_articles(articles)
+        touched = removed + added
+        affected = _groups_of(touched)
+        old_pages = {listing.route: listing for key in affected for listing in self.groups.get(key, ())}
+        groups: dict[GroupKey, list[Listing]] = {}
+        dirty_listings: set[str] = set()
+        listings: list[Listing] = []
+        for kind, key, make in grouped.listing_makers(self.per_page):
+            pages = self._regroup((kind, key), make, affected, old_pages, dirty_listings)
+            groups[(kind, key)] = pages
+            listings.extend(pages)
+        neighbours, dirty_articles = self._relink(grouped.ordered, grouped.by_tag, removed, added)
+        self.site = Site(grouped.ordered, tuple(listings), grouped.tag_counts(), grouped.year_counts(), neighbours)
+        self.groups = groups
+        return self.site, dirty_articles, dirty_listings
+
+    def swap(self, pairs: list[tuple[Article, Article]]) -> Dirty:
+        """`update` for articles replaced in place (`same_place`): substitutes them wherever they appear."""
+        sub = {old.route: new for old, new in pairs}
+
+        def new(article: Article | None) -> Article | None:
+            return sub.get(article.route, article) if article is not None else None
+
+        site = self.site
+        dirty_listings: set[str] = set()
+        replaced: dict[str, Listing] = {}
+        for key in _groups_of([old for old, _ in pairs]):
+            fresh = []
+            for page in self.groups[key]:
+                if any(a.route in sub for a in page.articles):
+                    page = replaced[page.route] = dataclasses.replace(
+                        page, articles=tuple(sub.get(a.route, a) for a in page.articles))
+                    dirty_listings.add(page.route)
+                fresh.append(page)
+            self.groups[key] = fresh
+        neighbours = dict(site.neighbours)
+        dirty_articles = set(sub)
+        for route, links in site.neighbours.items():
+            linked = (links.newer, links.older, *links.related)
+            if any(a is not None and a.route in sub for a in linked):
+                neighbours[route] = Neighbours(new(links.newer), new(links.older),
+                                               tuple(sub.get(r.route, r) for r in links.related))
+                dirty_articles.add(route)
+        self.site = Site(tuple(sub.get(a.route, a) for a in site.articles),
+                         tuple(replaced.get(listing.route, listing) for listing in site.listings),
+                         site.tags, site.years, neighbours)
+        return self.site, dirty_articles, dirty_listings
+
+    # ----- pieces
+
+    def _regroup(self, group: GroupKey, make: Callable[[], list[Listing]], affected: set[GroupKey],
+                 old_pages: dict[str, Listing], dirty: set[str]) -> list[Listing]:
+        """A group's pages: kept when the change cannot touch it, else made again (unchanged pages reused)."""
+        if group not in affected and group in self.groups:
+            return self.groups[group]
+        pages = make()
+        for i, page in enumerate(pages):
+            old = old_pages.get(page.route)
+            if old is not None and _same_listing(old, page):
+                pages[i] = old
+            else:
+                dirty.add(page.route)
+        return pages
+
+    def _relink(self, ordered: tuple[Article, ...], by_tag: dict[str, list[Article]], removed: list[Article],
+                added: list[Article]) -> tuple[dict[str, Neighbours], set[str]]:
+        """Neighbours after the change: only articles near it (in date order, or in a tag's window) move."""
+        neighbours = dict(self.site.neighbours)
+        for article in removed:
+            neighbours.pop(article.route, None)
+        index_of = {a.route: i for i, a in enumerate(ordered)}
+        old_ordered = self.site.articles
+        old_index = {a.route: i for i, a in enumerate(old_ordered)}
+        redo: set[int] = set()
+        for article in removed:
+            i = old_index.get(article.route)
+            if i is not None:
+                redo.update(index_of[a.route] for a in old_ordered[max(0, i - 1): i + 2] if a.route in index_of)
+        for article in added:
+            i = index_of[article.route]
+            redo.update(range(max(0, i - 1), min(len(ordered), i + 2)))
+        touched = removed + added
+        slugs = {t.slug for a in touched for t in a.tags}
+        redo.update(_near_in_tags(touched, _by_tag(old_ordered, slugs), by_tag, index_of))
+        positions: Positions = {}
+        dirty = {article.route for article in added}
+        for index in redo:
+            article = ordered[index]
+            links = neighbours_of(index, ordered, by_tag, positions)
+            old = neighbours.get(article.route)
+            if old is None or not _same_links(old, links) or article.route not in old_index:
+                dirty.add(article.route)
+                neighbours[article.route] = links
+        return neighbours, dirty
+
+
+def same_place(old: Article, new: Article) -> bool:
+    """True when `new` sits exactly where `old` did: same route, date, slug, tags and draft state (a body or
+    title edit); only the pages showing it change, and no listing, order or related link moves."""
+    return (old.route == new.route and old.date == new.date and old.slug == new.slug and old.tags == new.tags
+            and old.draft == new.draft and old.sort_key == new.sort_key)
+
+
+def _groups_of(articles: Iterable[Article]) -> set[GroupKey]:
+    """The listing groups that show any of `articles`: home, their tags, years and months."""
+    found: set[GroupKey] = {("home", "")}
+    for article in articles:
+        found.update(("tag", t.slug) for t in article.tags)
+        found.add(("year", f"{article.date.year:04d}"))
+        found.add(("month", f"{article.date.year:04d}/{article.date.month:02d}"))
+    return found
+
+
+def _near_in_tags(touched: list[Article], old_by_tag: dict[str, list[Article]], by_tag: dict[str, list[Article]],
+                  index_of: dict[str, int]) -> set[int]:
+    """Indices (in the new order) of articles within the related window of a touched one, in any of its tags."""
+    near: set[int] = set()
+    for slug in {t.slug for a in touched for t in a.tags}:
+        for members in (old_by_tag.get(slug, []), by_tag.get(slug, [])):
+            position = {a.route: i for i, a in enumerate(members)}
+            for article in touched:
+                at = position.get(article.route)
+                if at is None:
+                    continue
+                window = members[max(0, at - RELATED_WINDOW - 1): at + RELATED_WINDOW + 2]
+                near.update(index_of[a.route] for a in window if a.route in index_of)
+    return near
+
+
+def _by_tag(ordered: Sequence[Article], slugs: set[str]) -> dict[str, list[Article]]:
+    found: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        for tag in article.tags:
+            if tag.slug in slugs:
+                found[tag.slug].append(article)
+    return found
+
+
+def _same_listing(a: Listing, b: Listing) -> bool:
+    return (a.route == b.route and a.title == b.title and a.kind == b.kind and a.key == b.key
+            and a.pager == b.pager and len(a.articles) == len(b.articles)
+            and all(x is y for x, y in zip(a.articles, b.articles)))
+
+
+def _same_links(a: Neighbours, b: Neighbours) -> bool:
+    return (a.newer is b.newer and a.older is b.older and len(a.related) == len(b.related)
+            and all(x is y for x, y in zip(a.related, b.related)))
