@@ -67,8 +67,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="folder for the new site (created if missing; default: current folder)")
     init_cmd.add_argument("--title", help="site title (default: from the folder name)")
     init_cmd.add_argument("--pressroom", metavar="SPEC", default=None,
-                          help="what the workflow pip-installs, e.g. 'git+https://github.com/you/pressroom' "
-                               "(default: pressroom[search] from PyPI)")
+                          help="what the workflow pip-installs instead of the copy of this Pressroom that init "
+                               "keeps in .pressroom/, e.g. 'pressroom==1.0.0' once on PyPI, or a git URL at a commit")
+    init_cmd.add_argument("--upgrade", action="store_true",
+                          help="move an existing site to this Pressroom: rewrite only the files init wrote "
+                               "(workflows, .pressroom/), and only if unedited")
     init_cmd.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     init_cmd.set_defaults(run=run_init)
 
@@ -124,14 +127,24 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from .scaffold import DEFAULT_PACKAGE, init_site
+    from .scaffold import init_site
+    from .scaffold.upgrade import upgrade_site
 
-    written = init_site(args.dir, title=args.title, package=args.pressroom or DEFAULT_PACKAGE)
-    where = args.dir.resolve()
+    if args.upgrade:
+        done = upgrade_site(args.dir, spec=args.pressroom)
+        for rel in done.written:
+            print(f"wrote {rel}")
+        for rel in done.removed:
+            print(f"removed {rel}")
+        print(f"{args.dir.resolve()} is on pressroom {__version__}: {len(done.written)} written, "
+              f"{len(done.unchanged)} unchanged, {len(done.removed)} removed; commit and push them to publish with it")
+        return 0
+    written = init_site(args.dir, title=args.title, spec=args.pressroom)
     for rel in written:
         print(f"created {rel}")
-    print(f"new site in {where}\nnext: pressroom build --site {args.dir} && python -m http.server -d {args.dir / '_site'}"
-          "\nthen push to GitHub and set Settings -> Pages -> Source to 'GitHub Actions'")
+    print(f"new site in {args.dir.resolve()}\nnext: pressroom build --site {args.dir} && python -m http.server -d "
+          f"{args.dir / '_site'}\nthen: create an empty GitHub repository, set its Settings -> Pages -> Source to "
+          "'GitHub Actions', and push (README: Publish on GitHub Pages)")
     return 0
 
 
