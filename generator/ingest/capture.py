@@ -13,10 +13,10 @@ from generator.errors import Problem, PressroomError, fail
 
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
 from .chrome import is_chrome
-from .dates import find_date
+from .toplines import date_line, dedupe_repeats, is_label, not_an_article, pick_title, secondary
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
-from .text import Block, classify, clean, is_speaker, strip_line, summary_of, text_blocks, render_blocks
+from .text import Block, classify, clean, is_speaker, strip_line, strip_marks, summary_of, text_blocks, render_blocks
 
 HEADER = re.compile(r"^[\s\ufeff]*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t\u00a0]*(.*)$")
 BANNER_LEAD = re.compile(r"^An official website of the United States [Gg]overnment\.?\s*", re.I)
@@ -92,10 +92,11 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
 
     kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1)
                                    if line and not CHROME.match(line) and (is_meta(line) or not is_chrome(line))]
-    kept = _dedupe_repeats(kept)
+    kept = dedupe_repeats(kept)
     if not kept:
         raise fail(path, 0, "no text besides the site banner; nothing to import")
 
+    not_an_article(path, lines, kept)
     words = sum(len(line.split()) for _, line in kept)
     if words < 30 and not any(match_dateline(line) for _, line in kept[:12]):
         raise skip(path, f"only {words} words besides the site chrome (a filter, search or JavaScript-only page)")
@@ -121,20 +122,15 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
                 authors, source = credit
             break
     review: list[str] = []
+    yearless = None
     if dateline_at < 0:
-        kept, when, why = _date_line(kept)
-        if why:
-            review.append(why)
+        kept, when, yearless = date_line(kept)
     top = kept[:dateline_at] if dateline_at >= 0 else kept[:6]
-    for i, (_, line) in enumerate(top):
-        if line.lower().rstrip(":") in SECTION_LABELS or is_label(line):
-            labels.append(line)
-            continue
-        if dateline_at >= 0:
-            continue
-        if title_like(line):
-            title, title_at = line, i
-        break
+    labels = [line for _, line in top if line.lower().rstrip(":") in SECTION_LABELS or is_label(line)]
+    if dateline_at < 0:
+        title_at = pick_title([line for _, line in top])
+        title = top[title_at][1] if title_at >= 0 else ""
+    own_date = when is not None
     if dateline_at >= 0:
         for i in range(dateline_at - 1, -1, -1):
             line = kept[i][1]
@@ -219,6 +215,10 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         if lm:
             when = parse_month_date(lm.group(0))
     when = when or header_date
+    if not title and dateline_at < 0 and not own_date:
+        secondary(path, next((strip_marks(b.text) for b in blocks if b.kind == "p"), ""))
+    if when is None and yearless is not None:
+        review.append(f"the date '{yearless.text}' gives no year: add the year")
     if not title and len(plain_words := " ".join(b.text for b in blocks).split()) < 40:
         raise skip(path, f"only {len(plain_words)} words and no headline (a filter, search or JavaScript-only page)")
 
@@ -233,49 +233,6 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
         review=tuple(review),
     )
-
-
-LABEL_WORDS = re.compile(
-    r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
-    r"communiqu[ée]s?|actualit[ée]s?|comunicaci[óo]n|comunicados?|noticias|notizie|comunicati|h[íi]rek|statements?|"
-    r"speeches|advisor(?:y|ies)|updates?|newsroom|salle de presse|sala de prensa)\b", re.I)
-
-
-def is_label(line: str) -> bool:
-    """A section label above a headline: a few words naming the kind of page ('News Releases from Region 05')."""
-    words = line.split()
-    if len(words) > 6 or line.endswith((".", "?", "!")):
-        return False
-    labelled = sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":")))
-    return labelled == len(words) == 1 or labelled >= 2 and labelled * 2 >= len([w for w in words if len(w) > 3])
-
-
-def _date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date | None, str]:
-    """A short line near the top that holds the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
-    '14 de marzo de 2020Headline') -> (lines without it, date, review reason)."""
-    for i, (_, line) in enumerate(kept[:12]):
-        if len(line) > 200 or is_lone_caption(line):
-            continue
-        found = find_date(line[:120])
-        if found is None or len(line.split()) > 12 and not line.startswith(found.text[:6]):
-            continue   # a sentence that mentions a date is not the date line
-        rest = kept[:i] + kept[i + 1:]
-        if not found.year_given:
-            return rest, None, f"the date line '{found.text}' gives no year: add the date"
-        return rest, found.value, ""
-    return kept, None, ""
-
-
-def _dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A capture that holds the page text twice (responsive layouts) keeps the first copy of each long line."""
-    seen: set[str] = set()
-    out = []
-    for n, line in kept:
-        if len(line) >= 60 and line in seen:
-            continue
-        seen.add(line)
-        out.append((n, line))
-    return out
 
 
 def _unit_line(text: str) -> bool:

@@ -25,7 +25,8 @@ def finish(release: Release, zone: tzinfo, site_language: str) -> Release:
     if isinstance(when, datetime) and when.tzinfo is not None:
         when = when.astimezone(zone)
     reasons = list(release.review)
-    reasons += [r for r in _reasons(release) if r not in reasons]
+    said = " ".join(reasons)
+    reasons += [r for r in _reasons(release) if r.split()[1] not in said]   # 'headline', 'date', 'title', …
     language = detect_language(release.title, release.body)
     if not language or language == (site_language or "en").split("-")[0].lower():
         language = ""

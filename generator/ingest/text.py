@@ -121,9 +121,15 @@ BULLET = re.compile(r"^(?:--|[*•·▪‣●◦]|-(?=\s))\s+(?=\S)")
 SPEAKER = re.compile(r"^(?:Q|[A-Z][A-Z.'’\- ]{1,60}(?:\([A-Za-z .'’\-]+\))?(?: [A-Z][A-Z.'’\-]+)*):\s")
 
 
+# 'WHAT:', 'MEDIA ADVISORY:' and other labels look like a transcript's 'SPEAKER:' but are not one
+LABEL_PREFIX = re.compile(r"^(?:NOTE|EDITOR'?S NOTE|UPDATE|CORRECTION|(?:MEDIA |PRESS )?ADVISORY|(?:PRESS|NEWS|MEDIA) RELEASE|"
+                          r"STATEMENT|READOUT|FACT SHEET|WHAT|WHEN|WHERE|WHO|WHY|HOW|CALL-IN|DIAL-IN|RSVP|TIME|DATE|"
+                          r"LOCATION|VENUE|CONTACTS?|MEDIA CONTACTS?|PHONE|EMAIL|E-MAIL|PASSWORD|VISUALS|BACKGROUND):")
+
+
 def is_speaker(text: str) -> bool:
     text = strip_marks(text)
-    return bool(SPEAKER.match(text)) and not re.match(r"^(?:NOTE|EDITOR'?S NOTE|UPDATE|CORRECTION):", text)
+    return bool(SPEAKER.match(text)) and not LABEL_PREFIX.match(text)
 
 
 def looks_like_heading(text: str) -> bool:

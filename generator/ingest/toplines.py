@@ -1,0 +1,122 @@
+"""The top of a page-text capture: section labels, the date line, the headline, and the pages that are
+not articles (listings, JavaScript shells, degraded text, secondary coverage)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from generator.errors import PressroomError, Problem
+
+from .dates import Found, find_date
+from .figures import is_lone_caption
+
+LABEL_WORDS = re.compile(
+    r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
+    r"communiqu[ée]s?|actualit[ée]s?|comunicaci[óo]n|comunicados?|noticias|notizie|comunicati|h[íi]rek|statements?|"
+    r"speeches|advisor(?:y|ies)|updates?|newsroom|salle de presse|sala de prensa)\b", re.I)
+CREDIT_END = re.compile(r"\((?:image|photo|picture|foto|bild|crédit|credit)s?(?: credit| by)?\s*:?[^()]{0,80}\)\s*$", re.I)
+TIME_LEAD = re.compile(r"^\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)\b", re.I)
+NUMERIC_DATE_LEAD = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+REPORTING = re.compile(r"^.{0,160}?\b(?:said|says|announced|reported|according to)\b", re.I)
+JS_SHELL = re.compile(r"\b(?:enable|requires?)\s+javascript\b", re.I)
+
+
+def skip(path: str, what: str) -> PressroomError:
+    return PressroomError(Problem(path, 0, f"not an article: {what}", warning=True))
+
+
+def is_label(line: str) -> bool:
+    """A section label above a headline: a few words naming the kind of page ('News Releases from Region 05')."""
+    words = line.split()
+    if len(words) > 6 or line.endswith((".", "?", "!")):
+        return False
+    labelled = sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":")))
+    return labelled == len(words) == 1 or labelled >= 2 and labelled * 2 >= len([w for w in words if len(w) > 3])
+
+
+def is_caption(line: str, following: list[str]) -> bool:
+    """A photo caption or its alt text: ends in a credit, or the next line repeats it with more."""
+    if is_lone_caption(line) or CREDIT_END.search(line):
+        return True
+    return any(nxt != line and nxt.startswith(line) for nxt in following[:2])
+
+
+def date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date | None, Found | None]:
+    """A line near the top whose point is the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
+    '14 de marzo de 2020Headline', 'Szöveg: / | 2017. május 25. 8:16') -> (lines without it, date, a
+    yearless date seen). A headline or sentence that mentions a date is left alone."""
+    yearless = None
+    for i, (_, line) in enumerate(kept[:12]):
+        if len(line.split()) >= 25:
+            break                        # the first paragraph: the top is over
+        if len(line) > 200 or is_caption(line, []):
+            continue
+        found = find_date(line[:120])
+        if found is None:
+            continue
+        rest_words = len(line.replace(found.text, " ", 1).split())
+        if not (line.startswith(found.text[:6]) or rest_words <= 6):
+            continue
+        if not found.year_given:
+            yearless = yearless or found
+            continue
+        return kept[:i] + kept[i + 1:], found.value, yearless
+    return kept, None, yearless
+
+
+def pick_title(top: list[str]) -> int:
+    """Index of the headline among the top lines (after labels and captions), -1 when none is title-like.
+    A line of one or two words ('New York', 'UN') yields to a longer title-like line after it."""
+    from .capture import SECTION_LABELS, title_like
+
+    candidates = []
+    for i, line in enumerate(top):
+        if len(line.split()) >= 25:
+            break
+        if is_label(line) or line.lower().rstrip(":") in SECTION_LABELS or is_caption(line, top[i + 1:]) \
+                or not title_like(line):
+            continue
+        candidates.append(i)
+    if not candidates:
+        return -1
+    longer = [i for i in candidates if len(top[i].split()) >= 3]
+    return longer[0] if longer else candidates[0]
+
+
+def dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A capture that holds the page text twice (responsive layouts) keeps the first copy of each long line."""
+    seen: set[str] = set()
+    out = []
+    for n, line in kept:
+        if len(line) >= 60 and line in seen:
+            continue
+        seen.add(line)
+        out.append((n, line))
+    return out
+
+
+def is_listing(lines: list[str]) -> bool:
+    """Many short lines that are, or start with, a date or a time: a list of releases, not one release."""
+    short = [line for line in lines if line and len(line) < 160]
+    dated = sum(1 for line in short[:300] if TIME_LEAD.match(line) or NUMERIC_DATE_LEAD.match(line)
+                or len(line.split()) <= 14 and re.search(r"\d", line) and find_date(line))
+    return dated >= 5 and dated >= 0.25 * max(1, len([line for line in lines if line]))
+
+
+def not_an_article(path: str, raw: list[str], kept: list[tuple[int, str]]) -> None:
+    """Raise `skip` for listings, JavaScript shells and text whose lines and headline are lost."""
+    texts = [line for _, line in kept]
+    words = sum(len(line.split()) for line in texts)
+    if is_listing(texts):
+        raise skip(path, "listing page (headlines or teasers with dates, no release of its own)")
+    if any(JS_SHELL.search(line) for line in raw[:10]) and words < 150:
+        raise skip(path, "a JavaScript-only page (filter, search or listing shell) with no release text")
+    if len(texts) <= 2 and words > 250:
+        raise skip(path, "degraded text: line breaks and punctuation are gone, so paragraphs and the headline "
+                         "cannot be recovered")
+
+
+def secondary(path: str, lead: str) -> None:
+    """No headline and no dateline, and the text reports what someone said: coverage, not the release."""
+    if REPORTING.match(lead):
+        raise skip(path, "secondary coverage (it reports on a release and has no headline or dateline of its own)")
