@@ -59,7 +59,8 @@ def title_like(text: str) -> bool:
     words = text.split()
     if not text or len(text) > 250 or len(words) > 35 or len(text) < 3:
         return False
-    if text.endswith((":", ",")) or (text.endswith(".") and len(words) > 14 and not text.endswith("..")):
+    if text.endswith((":", ",")) or (text.endswith(".") and len(words) > 14 and not text.endswith("..")
+                                     and not re.search(r"\b[A-Z][a-z]{0,4}\.$", text)):   # 'Petoskey, Mich.'
         return False
     if match_dateline(text) or _date_only(text) or is_lone_caption(text) or is_meta(text) or parse_byline(text):
         return False

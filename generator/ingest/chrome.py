@@ -31,8 +31,10 @@ _COMMENTS = re.compile(
     r"kommentar(?:e|e schreiben)?|commentaires?|laisser un commentaire|comentarios?|deja un comentario|commenti|"
     r"be the first to comment.*)$", re.I)
 _CONTACT_LABEL = re.compile(
-    r"^(?:media |press |news |editorial |investor )?(?:contacts?|contact information|kontakt|pressekontakt|"
-    r"ansprechpartner\w*|contacto|contatti|contact presse|pressestelle|for more information,? contact)\b", re.I)
+    r"^(?:(?:media|press|news|editorial|investor|public)(?: relations)? )?(?:contacts?|contact information|kontakt|pressekontakt|"
+    r"ansprechpartner\w*|contacto|contatti|contact presse|pressestelle|for (?:more|further) information,? (?:please )?contact|"
+    r"(?:media|press) (?:inquiries|enquiries)|information for (?:the )?(?:press|media)|contacts? (?:de|pour) (?:la )?presse|"
+    r"contacto de prensa|kontakt für (?:journalisten|medien))\b", re.I)
 _PHONE = re.compile(r"(?:\+?\d[\d ()./-]{6,}\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _DOWNLOAD = re.compile(
@@ -41,7 +43,7 @@ _DOWNLOAD = re.compile(
     r"(?:attachments?|documents? (?:joints?|adjuntos?)|anh[äa]nge?|allegati|downloads?)\s*:?|"
     r".{0,60}\b(?:pdf|docx?)\s*[,(]?\s*\d+(?:[.,]\d+)?\s*[kmg]b\)?)$", re.I)
 _BOILERPLATE = re.compile(
-    r"^(?:(?:©|\(c\)\s|copyright\b).{0,150}|.{0,100}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"^(?:(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d)).{0,150}|.{0,100}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
     r"todos los derechos reservados).{0,20}|"
     r"this (?:site|website) uses cookies|we use cookies|cookies?\b.{0,120}(?:accept|akzeptieren|accepter|aceptar)|"
     r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
@@ -92,3 +94,17 @@ def _phone_like(value: str) -> bool:
 
 def is_chrome(line: str) -> bool:
     return bool(chrome_kind(line))
+
+
+def trailing_contact(blocks: list[str]) -> int:
+    """Where a closing contact section starts (a contact label, then only short blocks with an address,
+    phone number or e-mail), or len(blocks) when there is none."""
+    for i in range(max(1, len(blocks) - 8), len(blocks)):
+        head = blocks[i].lstrip("#* ").strip()
+        if not _CONTACT_LABEL.match(head):
+            continue
+        rest = blocks[i:]
+        words = sum(len(b.split()) for b in rest)
+        if words <= 150 and any(_EMAIL.search(b) or any(_phone_like(p) for p in _PHONE.findall(b)) for b in rest):
+            return i
+    return len(blocks)

@@ -16,7 +16,7 @@ from generator.errors import PressroomError, Problem, fail
 
 from .capture import CHROME, RELEASE_HEADER, _date_only
 from .chrome import is_chrome
-from .pages import headline_of, is_listing, main_text, page_date
+from .pages import headline_of, is_listing, main_text, page_date, visible_h1
 from .dates import find_date
 from .dateline import parse_any, parse_byline, parse_month_date, split_credit
 from .figures import split_caption_credit
@@ -213,7 +213,9 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         raise fail(path, 0, "not readable HTML; nothing to import")
 
     title_el = _pick(doc, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
-                     "//*[contains(@class, 'contentheading')]", "//h1")
+                     "//*[contains(@class, 'contentheading')]")
+    if title_el is None:
+        title_el = visible_h1(doc)
     title = _headline(doc, title_el)
     if not title:
         meta = _first(doc, "//meta[@property='og:title']/@content")

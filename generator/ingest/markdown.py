@@ -15,7 +15,7 @@ import yaml
 from generator.errors import fail
 
 from .dateline import parse_any
-from .dates import find_date
+from .dates import Found, find_date
 from .review import GENERIC_TITLE
 from .model import Image, Release
 from .text import NBSP_LIKE, clean, is_speaker, shorten
@@ -55,19 +55,15 @@ def parse_markdown(path: str, text: str, vocabulary: tuple[str, ...]) -> Release
     if not title:
         raise fail(path, 1, "no title: the front matter has no 'title:'")
     when = _when(meta)
+    body_lines, body_date, heading = _top_of_body(lines[closing + 1:])
     review: list[str] = []
     if when is None:
-        found = next((f for line in lines[closing + 1:closing + 15] if len(line.strip()) <= 60
-                      and (f := find_date(line)) and f.year_given), None)
-        when = found.value if found else None
-        if found:
-            review.append(f"the front matter has no date; '{found.text}' from the body was used")
-    if GENERIC_TITLE.match(title):
-        heading = next((clean(m.group(1)) for line in lines[closing + 1:closing + 40]
-                        if (m := re.match(r"^#{1,3}\s+(.+?)\s*#*$", line)) and not GENERIC_TITLE.match(clean(m.group(1)))), "")
-        title = heading or title
-
-    paragraphs = normalise_body(lines[closing + 1:])
+        when = body_date.value if body_date else None
+    elif body_date and body_date.value != (when.date() if isinstance(when, datetime) else when):
+        review.append(f"the front matter says {when:%Y-%m-%d} but the release says '{body_date.text}': check the date")
+    if GENERIC_TITLE.match(title) and heading:
+        title = heading
+    paragraphs = normalise_body(body_lines)
     if not paragraphs:
         raise fail(path, closing + 2, "no article text after the front matter")
     body = "\n\n".join(paragraphs) + "\n"
@@ -98,6 +94,26 @@ def _author(value: str) -> str:
     value = clean(unescape(re.sub(r"\\(.)", r"\1", value)).replace("_", " "))
     name, _, role = value.partition(", ")
     return name if role and len(name.split()) >= 2 and not re.match(r"^(?:Jr|Sr|I{2,3}|IV)\b", role) else value
+
+
+def _top_of_body(lines: list[str]) -> tuple[list[str], Found | None, str]:
+    """Lines before the first paragraph: a date line ('1 July 2024', 'Tuesday, 7 April 2015') and a
+    headline heading ('## Harbour Budget Approved'). Returns the body without them, the date, the heading."""
+    found, heading, out = None, "", list(lines)
+    for n, line in enumerate(lines[:40]):
+        text = clean(re.sub(r"^#{1,6}\s+", "", line))
+        if not text:
+            continue
+        if len(text.split()) >= 25:
+            break
+        date = find_date(text) if len(text) <= 80 else None
+        if date and date.year_given and found is None and len(text.replace(date.text, " ").split()) <= 6:
+            found, out[n] = date, ""
+        elif (m := re.match(r"^#{1,3}\s+(.+?)\s*#*$", line)) and not heading and not GENERIC_TITLE.match(clean(m.group(1))):
+            heading, out[n] = plain_text(m.group(1)), ""
+        elif not GENERIC_TITLE.match(text) and not line.startswith("#"):
+            break
+    return out, found, heading
 
 
 def _when(meta: dict) -> date | datetime | None:

@@ -69,6 +69,22 @@ def _json_ld_headline(doc) -> str:
     return ""
 
 
+HIDDEN = re.compile(r"\b(?:aural|sr-only|visually-?hidden|screen-reader-text|element-invisible|hidden|offscreen|"
+                    r"assistive-text|a11y-hidden)\b", re.I)
+
+
+def visible_h1(doc):
+    """The first <h1> a reader sees (not a screen-reader-only site name), preferring one the <title> repeats."""
+    page_title = " ".join(" ".join(doc.xpath("//title//text()")).split()).lower()
+    shown = [h for h in doc.xpath("//h1") if not any(HIDDEN.search(a.get("class") or "") or a.get("hidden") is not None
+                                                     for a in [h, *h.iterancestors()])]
+    for h1 in shown:
+        text = " ".join(h1.text_content().replace("\u00ad", "").split()).lower()
+        if text and text in page_title:
+            return h1
+    return shown[0] if shown else None
+
+
 def headline_of(doc, h1: str) -> str:
     """The visible h1 first; og:title, JSON-LD headline and <title> when the h1 is missing, is the
     site's name or a section label, or is only part of a longer headline."""
@@ -78,6 +94,10 @@ def headline_of(doc, h1: str) -> str:
     page_title = " ".join(" ".join(doc.xpath("//title//text()")).split())
     og = _meta(doc, "og:title", "twitter:title")
     fallback = _json_ld_headline(doc) or _strip_site(og, site) or _strip_site(page_title, site)
+    for candidate in (page_title, og):
+        candidate = _strip_site(candidate, site)
+        if h1 and candidate and len(candidate) >= 20 and h1 != candidate and h1.endswith(candidate):
+            return candidate     # the h1 holds a kicker before the headline
     weak = not h1 or is_label(h1) or (site and h1.lower() == site.lower()) or \
         (page_title and page_title.lower().endswith(h1.lower()) and len(page_title) > len(h1) + 10 and len(h1.split()) <= 4)
     return fallback if weak and fallback else h1

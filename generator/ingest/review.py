@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import lru_cache
 
+from .chrome import chrome_kind, trailing_contact
 from .model import Release
 from .text import strip_marks
 
@@ -30,7 +31,31 @@ def finish(release: Release, zone: tzinfo, site_language: str) -> Release:
     language = detect_language(release.title, release.body)
     if not language or language == (site_language or "en").split("-")[0].lower():
         language = ""
-    return replace(release, date=when, review=tuple(reasons), language=release.language or language)
+    return replace(release, date=when, review=tuple(reasons), language=release.language or language,
+                   body=tidy_body(release.body))
+
+
+def tidy_body(body: str) -> str:
+    """Drop one-line blocks that are site chrome (see `chrome`), a lone thematic break, and a closing
+    contact section, whatever format the release came from."""
+    blocks = [b.strip("\n") for b in body.split("\n\n") if b.strip()]
+    kept = [b for b in blocks if not _chrome_block(b)]
+    kept = kept[:trailing_contact([_plain(b) for b in kept])]
+    while kept and re.fullmatch(r"\s*(?:\*\s*){3,}|\s*(?:-\s*){3,}|\s*(?:_\s*){3,}", kept[-1]):
+        kept.pop()
+    text = "\n\n".join(kept)
+    return text + "\n" if text else body
+
+
+def _plain(block: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+    return re.sub(r"\\(.)", r"\1", text).strip()
+
+
+def _chrome_block(block: str) -> bool:
+    if "\n" in block.strip() or block.startswith(("{{<", "- ", "1. ")):
+        return False
+    return bool(chrome_kind(re.sub(r"^#{1,6}\s+", "", _plain(block)).strip("*_ ")))
 
 
 def _reasons(release: Release) -> list[str]:

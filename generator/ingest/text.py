@@ -311,7 +311,7 @@ def classify(title: str, blocks: list[Block], *, source: str = "", hints: str = 
         return "transcript"
     if re.search(r"\b(?:Associated Press|Reuters|Agence France-Presse)\b", source) or re.search(r"\((?:AP|Reuters|AFP)\)", lead):
         return "wire"
-    if re.search(r"\b(?:Media Advisory|Advisory|Media Availability|Public Schedule)\b", marks):
+    if re.search(r"\b(?:Media Advisory|Advisory|Media Availability|Public Schedule)\b", marks, re.I):
         return "advisory"
     if re.search(r"\b(?:FOR IMMEDIATE RELEASE|Release #|News Release|Press Release)\b", marks, re.I):
         return "release"
