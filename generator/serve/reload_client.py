@@ -4,7 +4,9 @@ It listens to the server's Server-Sent Events. After a rebuild it fetches the pa
 when the page has no scripts of its own and the same stylesheets, swaps in the new `<body>`
 (no navigation, no flash, scroll kept); otherwise it reloads the page, keeping the scroll position
 through sessionStorage. When only CSS changed it just swaps the stylesheets. It shows the build's
-errors (`path:line: message`) in an overlay that goes away once they are fixed.
+errors (`path:line: message`) in an overlay that goes away once they are fixed: in a shadow root with
+its own styles (readable in light and dark schemes whatever the theme does), over the last good
+page (a page the broken build took away is kept, not replaced by the 404).
 """
 from __future__ import annotations
 
@@ -66,23 +68,31 @@ LIVE_JS = r"""
     }).join("\n");
   }
 
-  // Fetch the page again and swap its body in place; a full reload whenever that could differ.
+  // Fetch the page again and swap its body in place; a full reload whenever that could differ. A build
+  // with errors that took this page away (its front matter broke) keeps the last good page under the overlay.
   function refresh(build) {
-    if (hasOwnScripts(document) || !window.fetch || !window.DOMParser) { reload(); return; }
+    if (!window.fetch || !window.DOMParser) { reload(); return; }
     fetch(location.href, {cache: "no-store", credentials: "same-origin"}).then(function (response) {
+      if (response.status === 404 && build.problems && build.problems.length) { keepPage(build); return null; }
+      if (hasOwnScripts(document)) { reload(); return null; }
       var type = response.headers.get("content-type") || "";
       if (type.indexOf("text/html") !== 0) { throw new Error("not HTML"); }
       return response.text();
     }).then(function (html) {
+      if (html === null) { return; }
       var doc = new DOMParser().parseFromString(html, "text/html");
       if (!doc.body || hasOwnScripts(doc) || sheets(doc) !== sheets(document)) { reload(); return; }
       var x = window.scrollX, y = window.scrollY;
       document.title = doc.title;
       document.body.replaceWith(document.adoptNode(doc.body));
       window.scrollTo(x, y);
-      pageBuild = String(build.build);
-      showProblems(build.problems);
+      keepPage(build);
     }).catch(reload);
+  }
+
+  function keepPage(build) {
+    pageBuild = String(build.build);
+    showProblems(build.problems);
   }
 
   function swapStylesheets() {
@@ -102,33 +112,52 @@ LIVE_JS = r"""
     });
   }
 
+  // The overlay lives in a shadow root with its own styles, on an element no theme styles by name, whose
+  // inline `all: initial` resets what it would inherit: whatever the theme's CSS, it reads the same.
+  var OVERLAY_CSS =
+    ".box{box-sizing:border-box;max-height:50vh;overflow:auto;margin:0;padding:12px 16px;text-align:left;" +
+    "background:#fff8f7;color:#1b1b1b;border-top:4px solid #c4141c;box-shadow:0 -4px 16px rgba(0,0,0,.25);" +
+    "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:normal;word-spacing:normal}" +
+    ".head{display:flex;justify-content:space-between;align-items:center;gap:12px;margin:0 0 6px;" +
+    "font:inherit;font-weight:bold;color:#8a0f14}" +
+    "button{margin:0;padding:0 6px;border:0;background:none;color:inherit;font:20px/1 system-ui,sans-serif;cursor:pointer}" +
+    "button:focus-visible{outline:2px solid currentColor;outline-offset:2px}" +
+    "pre{margin:0;padding:0;white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;color:inherit;background:none}" +
+    "@media (prefers-color-scheme: dark){.box{background:#2b0b0b;color:#ffe9e9;border-top-color:#e5484d;" +
+    "box-shadow:0 -4px 16px rgba(0,0,0,.6)}.head{color:#ffb4b4}}";
+
   function showProblems(problems) {
     var old = document.getElementById("__OVERLAY_ID__");
     if (old) { old.parentNode.removeChild(old); }
     if (!problems || !problems.length) { return; }
+    var host = document.createElement("pressroom-overlay");
+    host.id = "__OVERLAY_ID__";
+    host.style.cssText = "all:initial;position:fixed;left:0;right:0;bottom:0;z-index:2147483647;display:block";
+    var root = host.attachShadow ? host.attachShadow({mode: "open"}) : host;
+    var style = document.createElement("style");
+    style.textContent = OVERLAY_CSS;
     var box = document.createElement("div");
-    box.id = "__OVERLAY_ID__";
+    box.className = "box";
     box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;z-index:2147483647;" +
-      "margin:0;padding:12px 16px;background:#2b0b0b;color:#ffe9e9;border-top:4px solid #e5484d;" +
-      "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.4)";
     var head = document.createElement("div");
-    head.style.cssText = "display:flex;justify-content:space-between;align-items:center;font-weight:bold;margin-bottom:6px";
-    head.textContent = "Pressroom: " + problems.length + (problems.length === 1 ? " error" : " errors") +
+    head.className = "head";
+    var title = document.createElement("span");
+    title.textContent = "Pressroom: " + problems.length + (problems.length === 1 ? " error" : " errors") +
       " (fix the file and save; this goes away by itself)";
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "\u00d7";
     close.setAttribute("aria-label", "Hide");
-    close.style.cssText = "background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
-    close.addEventListener("click", function () { if (box.parentNode) { box.parentNode.removeChild(box); } });
+    close.addEventListener("click", function () { if (host.parentNode) { host.parentNode.removeChild(host); } });
+    head.appendChild(title);
     head.appendChild(close);
-    box.appendChild(head);
     var list = document.createElement("pre");
-    list.style.cssText = "margin:0;white-space:pre-wrap;word-break:break-word";
     list.textContent = problems.join("\n");
+    box.appendChild(head);
     box.appendChild(list);
-    (document.body || document.documentElement).appendChild(box);
+    root.appendChild(style);
+    root.appendChild(box);
+    (document.body || document.documentElement).appendChild(host);
   }
 
   function parse(event) {
