@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .config import Config
 from .content import Article
 from .model import MONTH_NAMES, Listing, Site
+from .structured import Presenter
 from .urls import Urls
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -42,6 +43,8 @@ def theme_dirs(config: Config) -> list[Path]:
     site_theme = config.site_dir / "themes" / config.theme
     if site_theme.is_dir():
         chain.append(site_theme)
+    elif (default_theme_dir().parent / config.theme).is_dir():   # a theme shipped with Pressroom ('uswds')
+        chain.append(default_theme_dir().parent / config.theme)
     if config.theme != "default" and (config.site_dir / "themes" / "default").is_dir():
         chain.append(config.site_dir / "themes" / "default")
     builtin = default_theme_dir()
@@ -101,6 +104,7 @@ class Renderer:
         env.filters["json_ld"] = json_ld
         renderer = cls(config, urls, env, versions)
         env.globals["summary_card"] = renderer.summary_card
+        env.globals["present"] = Presenter(config, urls, asset=env.globals["asset"])   # see structured.py
         return renderer
 
     def summary_card(self, article: Article) -> Markup:
@@ -120,15 +124,16 @@ class Renderer:
                          related=links.related, structured_data=self._structured_data(article),
                          image_url=self._image_url(article))
 
-    def listing(self, listing: Listing) -> bytes:
-        return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing)
+    def listing(self, listing: Listing, site: Site | None = None) -> bytes:
+        """`site` (optional) lets a month page show its count and neighbouring months."""
+        return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing, years=site.years if site else None)
 
     def pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
         """Every HTML page of the site, as (route, bytes)."""
         for article in site.articles:
             yield article.route, self.article(site, article)
         for listing in site.listings:
-            yield listing.route, self.listing(listing)
+            yield listing.route, self.listing(listing, site)
         yield from self.site_pages(site)
 
     def site_pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
@@ -139,18 +144,7 @@ class Renderer:
         yield "404.html", self.page("404.html", "404.html")
 
     def _structured_data(self, article: Article) -> str:
-        data: dict[str, Any] = {
-            "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-            "datePublished": article.date.isoformat(), "dateModified": article.updated.isoformat(),
-            "url": self.urls.absolute_url(article.route), "mainEntityOfPage": self.urls.absolute_url(article.route),
-            "description": article.summary,
-            "author": [{"@type": "Person", "name": name} for name in article.authors]
-            or [{"@type": "Organization", "name": article.source or self.config.title}],
-            "publisher": {"@type": "Organization", "name": self.config.title, "url": self.config.base_url},
-        }
-        if article.image:
-            data["image"] = [self._image_url(article)]
-        return json_ld(data)
+        return json_ld(self.env.globals["present"].article_data(article))
 
     def _image_url(self, article: Article) -> str:
         """Absolute URL of the article's share image, or '' when it has none."""

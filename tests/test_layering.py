@@ -17,7 +17,8 @@ LAYERS = [
     {"serve"},
     {"build"},
     {"changes", "scaffold"},
-    {"render", "feeds", "search", "structured", "presentation"},
+    {"render", "feeds", "search"},
+    {"structured", "presentation"},   # render hands templates a Presenter (structured.py)
     {"model"},
     {"content"},
     {"markup", "ingest"},

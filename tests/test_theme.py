@@ -103,9 +103,10 @@ def meta(doc: lxml_html.HtmlElement, key: str) -> str:
     return values[0]
 
 
-def json_ld(doc: lxml_html.HtmlElement) -> dict:
-    [script] = doc.xpath('//script[@type="application/ld+json"]')
-    return json.loads(script.text)
+def json_ld(doc: lxml_html.HtmlElement, kind: str = "NewsArticle") -> dict:
+    """The one JSON-LD block of type `kind` (articles also carry a BreadcrumbList)."""
+    [data] = [d for d in (json.loads(s.text) for s in doc.xpath('//script[@type="application/ld+json"]')) if d.get("@type") == kind]
+    return data
 
 
 def text(element: lxml_html.HtmlElement) -> str:
@@ -187,7 +188,7 @@ def test_article_metadata_and_json_ld(out: Path) -> None:
     summary = "Four hundred responders practised an evacuation of three towns."
     assert meta(doc, "description") == summary
     assert doc.xpath("//link[@rel='canonical']/@href") == [BASE + route]
-    assert meta(doc, "og:title").startswith("Crews rehearse an evacuation")
+    assert meta(doc, "og:title") == "Crews rehearse an evacuation"          # without the site name
     assert meta(doc, "og:description") == summary
     assert meta(doc, "og:url") == BASE + route
     assert meta(doc, "og:type") == "article"
@@ -209,19 +210,20 @@ def test_hostile_title_cannot_break_the_page_or_the_json_ld(out: Path) -> None:
     raw = (out / route / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in raw and "<b>bold" not in raw
     doc = lxml_html.fromstring(raw)
-    assert len(doc.xpath("//script")) == 1          # only the JSON-LD, still one element
+    assert len(doc.xpath("//script")) == 2          # only the JSON-LD (article and breadcrumb), still two elements
     assert json_ld(doc)["headline"] == HOSTILE       # and it still says exactly the title
     assert text(doc.xpath("//h1")[0]) == " ".join(HOSTILE.split())
     assert doc.xpath("//title")[0].text.startswith(HOSTILE)
-    assert meta(doc, "og:title").startswith(HOSTILE)
+    assert meta(doc, "og:title") == HOSTILE
     front = parse(out, "")
     assert HOSTILE in [a.text_content() for a in front.xpath("//article//h2/a")]
 
 
-def test_pages_without_a_share_image_use_a_summary_card(out: Path) -> None:
+def test_pages_without_a_share_image_use_a_summary_card_with_the_logo(out: Path) -> None:
     doc = parse(out, "")
     assert meta(doc, "twitter:card") == "summary"
-    assert doc.xpath("//meta[@property='og:image']") == []
+    assert meta(doc, "og:image") == BASE + "static/icon-512.png"
+    assert (out / "static" / "icon-512.png").is_file()
     assert meta(doc, "og:type") == "website"
     assert meta(doc, "description") == "Releases for tests."
     assert doc.xpath("//link[@rel='canonical']/@href") == [BASE]
@@ -239,11 +241,14 @@ def test_404_page_is_not_indexed_and_links_home(out: Path) -> None:
 def test_list_items_show_title_date_summary_and_tags_with_a_pager(out: Path) -> None:
     doc = parse(out, "")
     items = doc.xpath("//ol[@class='article-list']/li/article")
-    assert len(items) == 3
-    for item in items:
-        assert item.xpath("./h2/a/@href")[0].startswith("/REPO/")
+    assert len(items) == 2                                       # and the newest leads the page, larger
+    [lead] = doc.xpath("//main/article[contains(@class, 'lead-story')]")
+    assert text(lead.xpath(".//h2")[0]) == HOSTILE
+    for item in items + [lead]:
+        assert item.xpath(".//h2/a/@href")[0].startswith("/REPO/")
         assert item.xpath(".//time/@datetime")
         assert item.xpath(".//p[@class='summary-text']")
+    for item in items:
         assert item.xpath(".//ul[@class='tags']/li/a")
     [pager] = doc.xpath("//nav[@aria-label='Pages']")
     assert "Page 1 of 3" in text(pager) and pager.xpath(".//a[@rel='next']/@href") == ["/REPO/page/2/"]
