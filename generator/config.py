@@ -36,6 +36,18 @@ class Config:
     unsafe_html: bool = True
     tag_vocabulary: tuple[str, ...] = ()
     schedule: str = "17 * * * *"    # cron (UTC) of the scheduled Pages build `init` writes; "" for none
+    # identity, shown by the theme and in JSON-LD (generator/structured.py): press office, logo, icon, footer links
+    office: str = ""              # the press office's name; the site title when empty
+    logo: str = ""                # site path or URL of the logo; the theme's icon when empty
+    icon: str = ""                # site path or URL of the favicon; the theme's static/icon.svg when empty
+    about_url: str = ""
+    contact_url: str = ""
+    accessibility_url: str = ""
+    privacy_url: str = ""
+    licence: str = ""             # e.g. "All content is available under the Open Government Licence v3.0"
+    licence_url: str = ""
+    media_contact: str = ""       # e.g. "Press office, +1 202 555 0100"
+    media_email: str = ""
     drafts: bool = False
 
     @property
@@ -58,6 +70,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "per_page": int, "theme": str, "output": str, "permalink": str, "author": str,
     "feed_entries": int, "feed_full_content": bool, "cname": str, "search": bool, "unsafe_html": bool,
     "tag_vocabulary": list, "schedule": str,
+    **dict.fromkeys(("office", "logo", "icon", "about_url", "contact_url", "accessibility_url", "privacy_url",
+                     "licence", "licence_url", "media_contact", "media_email"), str),
 }
 _PERMALINK_FIELDS = ("{slug}",)
 _SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
