@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-import generator.build
+import generator.build.sources
 import generator.cli
 from generator.cli import main
 
@@ -87,14 +87,14 @@ def test_unreadable_file_is_reported(site, capsys, monkeypatch):
 
 def test_file_vanishing_between_listing_and_reading(site, capsys, monkeypatch):
     site.write("content/gone.md", "---\ntitle: Gone\ndate: 2024-01-02\n---\n")
-    listing = generator.build.content_files
+    listing = generator.build.sources.content_files
 
     def list_then_delete(content_dir: Path) -> list[Path]:
         found = listing(content_dir)
         (content_dir / "gone.md").unlink()
         return found
 
-    monkeypatch.setattr(generator.build, "content_files", list_then_delete)
+    monkeypatch.setattr(generator.build.sources, "content_files", list_then_delete)
     status, err = run_cli(site, capsys, removed="site/content/gone.md")
     assert status == 1
     assert any(line.startswith("content/gone.md: ") and "vanished" in line for line in err.splitlines())
