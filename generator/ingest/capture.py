@@ -13,7 +13,7 @@ from generator.errors import Problem, PressroomError, fail
 
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
 from .chrome import is_chrome
-from .toplines import date_line, dedupe_repeats, is_label, not_an_article, pick_title, secondary
+from .toplines import date_line, dedupe_repeats, is_label, join_labels, not_an_article, pick_title, secondary
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
 from .text import Block, classify, clean, is_speaker, strip_line, strip_marks, summary_of, text_blocks, render_blocks
@@ -191,7 +191,7 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     if not rest:
         raise fail(path, kept[-1][0], "no article text after the title; nothing to import")
 
-    items, images = extract_figures([line for _, line in rest])
+    items, images = extract_figures(join_labels([line for _, line in rest]))
     blocks: list[Block] = []
     pending: list[str] = []
     transcript = sum(1 for item in items if isinstance(item, str) and is_speaker(item)) >= 2
@@ -221,7 +221,7 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     if when is None and yearless is not None:
         review.append(f"the date '{yearless.text}' gives no year: add the year")
     if not title and len(plain_words := " ".join(b.text for b in blocks).split()) < 40:
-        raise skip(path, f"only {len(plain_words)} words and no headline (a filter, search or JavaScript-only page)")
+        raise skip(path, f"only {len(plain_words)} words and no headline (a teaser, filter, search or JavaScript-only page)")
 
     lead = next((b.text for b in blocks if b.kind == "p"), "")
     if not source and re.search(r"\((?:AP)\)", lead[:120]):

@@ -36,6 +36,8 @@ _CONTACT_LABEL = re.compile(
     r"(?:media|press) (?:inquiries|enquiries)|information for (?:the )?(?:press|media)|contacts? (?:de|pour) (?:la )?presse|"
     r"contacto de prensa|kontakt für (?:journalisten|medien))\b", re.I)
 _PHONE = re.compile(r"(?:\+?\d[\d ()./-]{6,}\d)")
+CALL_IN = re.compile(r"\b(?:reporters?|participants?|dial|call|toll|passcode|password|conference|bridge|webinar|audio|"
+                     r"zugangscode|einwahl|numéro d'accès)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _DOWNLOAD = re.compile(
     r"^(?:.{0,80}\((?:pdf|doc|docx|xls|xlsx|ppt|zip)[,;]?\s*[\d.,]*\s*[kmg]?b?\)|"
@@ -74,8 +76,8 @@ def contact_line(text: str) -> bool:
     """A contact label, or a short line that is mostly a phone number or an e-mail address."""
     if _CONTACT_LABEL.match(text):
         return True
-    if len(text) > 120:
-        return False
+    if len(text) > 120 or CALL_IN.search(text):
+        return False     # an advisory's dial-in line is what it is about
     phones = [p for p in _PHONE.findall(text) if _phone_like(p)]
     rest = _EMAIL.sub("", text)
     for phone in phones:
@@ -94,6 +96,26 @@ def _phone_like(value: str) -> bool:
 
 def is_chrome(line: str) -> bool:
     return bool(chrome_kind(line))
+
+
+def is_contact_label(text: str) -> bool:
+    return bool(_CONTACT_LABEL.match(text.lstrip("#*_ ").strip())) and len(text.split()) <= 12
+
+
+def contact_runs(blocks: list[str]) -> set[int]:
+    """Indexes of contact sections anywhere: a contact label and the short blocks after it (names, roles,
+    phone numbers, addresses) up to the next real paragraph."""
+    drop: set[int] = set()
+    for i, block in enumerate(blocks):
+        if not is_contact_label(block):
+            continue
+        drop.add(i)
+        for j in range(i + 1, len(blocks)):
+            text = blocks[j].lstrip("#*_ ").strip()
+            if len(text.split()) > 12 or text.endswith((".", "!", "?")) and not contact_line(text):
+                break
+            drop.add(j)
+    return drop
 
 
 def trailing_contact(blocks: list[str]) -> int:

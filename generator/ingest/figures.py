@@ -45,14 +45,22 @@ def split_caption_credit(caption: str) -> tuple[str, str]:
     m = CAPTION_CREDIT.search(caption)
     if m:
         return caption[: m.start()].rstrip(), clean(m.group("credit"))
+    m = LABELLED_CREDIT.search(caption)
+    if m:
+        return caption[: m.start()].rstrip(), clean(m.group("credit"))
     m = TRAILING_CREDIT.search(caption)
     if m:
         return caption[: m.start()].rstrip(), clean(m.group("credit"))
     return caption, ""
 
 
+# '(Image credit: iStock)', '(Photo: Jane Roe)', '(Foto: Stadt X)' at the end of a caption
+LABELLED_CREDIT = re.compile(r"\s*\((?:image|photo|picture|foto|bild|crédit photo|photo credit)s?(?: credit| by)?\s*:\s*"
+                             r"(?P<credit>[^()]{1,80})\)\s*$", re.I)
+
+
 def is_lone_caption(line: str) -> bool:
-    return bool(CAPTION_CREDIT.search(line)) and len(line) > 40
+    return bool(CAPTION_CREDIT.search(line)) and len(line) > 40 or bool(LABELLED_CREDIT.search(line))
 
 
 def extract_figures(lines: list[str]) -> tuple[list[str | int], list[Image]]:
@@ -66,6 +74,8 @@ def extract_figures(lines: list[str]) -> tuple[list[str | int], list[Image]]:
         if not is_meta(lines[i]):
             if is_lone_caption(lines[i]):
                 caption, credit = split_caption_credit(lines[i])
+                if out and isinstance(out[-1], str) and caption.startswith(out[-1]):
+                    out.pop()    # the image's alt text, shown just before its caption
                 if images and out and out[-1] == len(images) and images[-1].caption == caption:
                     i += 1   # the same caption shown twice (gallery + lightbox)
                     continue

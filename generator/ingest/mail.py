@@ -28,6 +28,7 @@ FORWARD_NOTE = re.compile(r"^(?:here is|here's|the following is|forwarded (?:fro
                           r"fyi\b|for your information)", re.I)
 ORGANISATION = re.compile(r"\b(?:OFFICE|LABORATORY|DEPARTMENT|ADMINISTRATION|INSTITUTE|UNIVERSITY|AGENCY|MINISTRY|"
                           r"COMMISSION|CORPORATION|INC|LTD|BUREAU|CENTER|CENTRE|HEADQUARTERS|DIVISION|SERVICE)\b")
+HEADER_LINE = re.compile(r"^(?:To|Attn|Attention|Contacts?|Media contacts?|Phone|Tel|Fax|E-?mail)\s*:", re.I)
 WIRE_SLUG = re.compile(r"^(?:To|Attn|Attention)\s*:\s*.*(?:desk|editors?|reporters?|writers?)\b", re.I)
 
 
@@ -75,9 +76,12 @@ def _paragraphs(lines: list[str]) -> list[str]:
             out.append([])
             continue
         indented = re.match(r"^(?:\t| {3,})\S", line) and not re.match(r"^ {20,}", line)
-        if indented and out[-1] and len(clean(out[-1][-1])) > 0:
+        header = HEADER_LINE.match(stripped) or RELEASE_HEADER.match(stripped)
+        if (indented or header) and out[-1]:
             out.append([])
         out[-1].append(stripped)
+        if header:
+            out.append([])
     return [clean(" ".join(p)) for p in out if p]
 
 

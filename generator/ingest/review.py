@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import lru_cache
 
-from .chrome import chrome_kind, trailing_contact
+from .chrome import chrome_kind, contact_runs, trailing_contact
 from .model import Release
 from .text import strip_marks
 
@@ -39,7 +39,8 @@ def tidy_body(body: str) -> str:
     """Drop one-line blocks that are site chrome (see `chrome`), a lone thematic break, and a closing
     contact section, whatever format the release came from."""
     blocks = [b.strip("\n") for b in body.split("\n\n") if b.strip()]
-    kept = [b for b in blocks if not _chrome_block(b)]
+    runs = contact_runs([_plain(b) for b in blocks])
+    kept = [b for i, b in enumerate(blocks) if i not in runs and not _chrome_block(b)]
     kept = kept[:trailing_contact([_plain(b) for b in kept])]
     while kept and re.fullmatch(r"\s*(?:\*\s*){3,}|\s*(?:-\s*){3,}|\s*(?:_\s*){3,}", kept[-1]):
         kept.pop()

@@ -8,7 +8,7 @@ from datetime import date
 from generator.errors import PressroomError, Problem
 
 from .dates import Found, find_date
-from .figures import is_lone_caption
+from .figures import is_lone_caption, is_meta
 
 LABEL_WORDS = re.compile(
     r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
@@ -18,6 +18,7 @@ CREDIT_END = re.compile(r"\((?:image|photo|picture|foto|bild|crédit|credit)s?(?
 TIME_LEAD = re.compile(r"^\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)\b", re.I)
 NUMERIC_DATE_LEAD = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 REPORTING = re.compile(r"^.{0,160}?\b(?:said|says|announced|reported|according to)\b", re.I)
+WIRE_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}(?:,\s*[A-Z][\w.]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
 JS_SHELL = re.compile(r"\b(?:enable|requires?)\s+javascript\b", re.I)
 
 
@@ -111,6 +112,8 @@ def not_an_article(path: str, raw: list[str], kept: list[tuple[int, str]]) -> No
         raise skip(path, "listing page (headlines or teasers with dates, no release of its own)")
     if any(JS_SHELL.search(line) for line in raw[:10]) and words < 150:
         raise skip(path, "a JavaScript-only page (filter, search or listing shell) with no release text")
+    if any(is_meta(line) for line in texts) and sum(1 for line in texts if len(line.split()) >= 25) <= 1:
+        raise skip(path, "photo page (one picture with its caption and download link, no story)")
     if len(texts) <= 2 and words > 250:
         raise skip(path, "degraded text: line breaks and punctuation are gone, so paragraphs and the headline "
                          "cannot be recovered")
@@ -118,5 +121,24 @@ def not_an_article(path: str, raw: list[str], kept: list[tuple[int, str]]) -> No
 
 def secondary(path: str, lead: str) -> None:
     """No headline and no dateline, and the text reports what someone said: coverage, not the release."""
-    if REPORTING.match(lead):
+    if REPORTING.match(lead) and not WIRE_DATELINE.match(lead):
         raise skip(path, "secondary coverage (it reports on a release and has no headline or dateline of its own)")
+
+
+def join_labels(lines: list[str]) -> list[str]:
+    """'WHAT:' on its own line, its value on the next: one line 'WHAT: value' (advisories, fact boxes).
+    A line wrapped mid-sentence (ends in a letter or comma, next starts in lower case or a digit) is rejoined.
+    A line repeated straight after itself (a sign-off printed twice) is kept once."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if prev and re.fullmatch(r"[A-Z][\w /&'’-]{0,30}:", prev) and not re.fullmatch(r"[A-Z][\w /&'’-]{0,30}:", line):
+            out[-1] = f"{prev} {line}"
+        elif prev and re.search(r"[a-zäöüéèàß,]$", prev) and re.match(r"^(?:[a-zäöüéèàß]|\d+\.? [a-zäöüéA-ZÄÖÜ])", line) \
+                and len(prev.split()) >= 6:
+            out[-1] = f"{prev} {line}"
+        elif line == prev and len(line.split()) <= 8:
+            continue
+        else:
+            out.append(line)
+    return out
