@@ -7,6 +7,7 @@ from datetime import date
 
 from generator.errors import PressroomError, Problem
 
+from .dateline import match_dateline
 from .dates import Found, find_date
 from .figures import is_lone_caption, is_meta
 
@@ -112,7 +113,9 @@ def not_an_article(path: str, raw: list[str], kept: list[tuple[int, str]]) -> No
         raise skip(path, "listing page (headlines or teasers with dates, no release of its own)")
     if any(JS_SHELL.search(line) for line in raw[:10]) and words < 150:
         raise skip(path, "a JavaScript-only page (filter, search or listing shell) with no release text")
-    if any(is_meta(line) for line in texts) and sum(1 for line in texts if len(line.split()) >= 25) <= 1:
+    story = sum(len(line.split()) for line in texts if not (is_meta(line) or is_lone_caption(line)
+                                                             or re.match(r"^\d{6}-[A-Z]-[A-Z0-9]{5}", line)))
+    if any(is_meta(line) for line in texts) and story < 60 and not any(match_dateline(line) for line in texts[:12]):
         raise skip(path, "photo page (one picture with its caption and download link, no story)")
     if len(texts) <= 2 and words > 250:
         raise skip(path, "degraded text: line breaks and punctuation are gone, so paragraphs and the headline "
