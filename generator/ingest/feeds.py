@@ -106,10 +106,14 @@ def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Releas
     return releases
 
 
-def _stub(body_text: str) -> bool:
-    """A teaser, not a release: a few words, or a cut-off paragraph ending in '...'."""
+TEASER = re.compile(r"""class=["'][^"']*\b(?:teaser|excerpt|summary|abstract|intro)""", re.I)
+
+
+def _stub(body_text: str, marked_teaser: bool) -> bool:
+    """A teaser, not a release: a few words, a summary the feed's own markup calls a teaser, or a
+    cut-off paragraph ending in '...'."""
     words = body_text.split()
-    return len(words) < 8 or body_text.rstrip().endswith(("...", "…", "[…]", "[...]")) and len(words) < 120
+    return len(words) < 8 or marked_teaser and len(words) < 80 or body_text.rstrip().endswith(("...", "…", "[…]", "[...]")) and len(words) < 120
 
 
 def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tuple[str, ...]) -> Release:
@@ -132,7 +136,8 @@ def _item(path: str, block: str, channel: str, channel_link: str, vocabulary: tu
     if lines and creator and strip_marks(lines[0][1]) == creator:
         lines = lines[1:]   # the issuing office/speaker line repeats dc:creator
     blocks = lines_to_blocks(lines)
-    if not any(b.kind == "p" for b in blocks) or _stub(plain_text(blocks)):
+    marked_teaser = not _field(block, "content:encoded", "content") and bool(TEASER.search(markup))
+    if not any(b.kind == "p" for b in blocks) or _stub(plain_text(blocks), marked_teaser):
         raise PressroomError(Problem(path, 0, f"not an article: the item '{title[:60]}' has no body (a title, link or teaser only)", warning=True))
     if creator.isdigit():
         creator = ""     # a numeric dc:creator is a user id, not an author
