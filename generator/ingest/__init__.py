@@ -29,7 +29,7 @@ from .markdown import has_front_matter, parse_markdown
 from .model import Image, Release
 from .newsml import looks_like_newsml, parse_newsml
 from .review import finish
-from .text import decode
+from .text import decode, repair
 
 __all__ = ["ImportReport", "Image", "Release", "import_seeds", "parse_seed", "release_to_markdown", "SEED_SUFFIXES",
            "MAX_SEED_BYTES", "MAX_CONTENT_BYTES"]
@@ -61,13 +61,14 @@ def parse_seed(path: PurePath | str, data: bytes, *, vocabulary: Sequence[str] =
 
 def _dispatch(rel: str, text: str, suffix: str, vocab: tuple[str, ...]) -> list[Release]:
     if has_front_matter(text):
-        return [parse_markdown(rel, text, vocab)]
+        return [parse_markdown(rel, repair(text), vocab)]
     if looks_like_newsml(text):
         return parse_newsml(rel, text, vocab)
     if looks_like_feed(text, suffix):
         return parse_feed(rel, text, vocab)
     if looks_like_html(text, suffix):
         return [parse_html(rel, text, vocab)]
+    text = repair(text)    # plain text only: markup keeps its bytes and entities
     if looks_like_bare_markdown(text, suffix):
         return [parse_bare_markdown(rel, text, vocab)]
     if looks_like_mail_or_plain_release(text):

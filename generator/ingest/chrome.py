@@ -34,7 +34,8 @@ _CONTACT_LABEL = re.compile(
     r"^(?:(?:media|press|news|editorial|investor|public)(?: relations)? )?(?:contacts?|contact information|kontakt|pressekontakt|"
     r"ansprechpartner\w*|contacto|contatti|contact presse|pressestelle|for (?:more|further) information,? (?:please )?contact|"
     r"(?:media|press) (?:inquiries|enquiries)|information for (?:the )?(?:press|media)|contacts? (?:de|pour) (?:la )?presse|"
-    r"contacto de prensa|kontakt für (?:journalisten|medien))\b", re.I)
+    r"contacto de prensa|kontakt für (?:journalisten|medien)|rückfragen(?: bitte)?(?: an)?|relations (?:médiatiques|avec les médias|presse)|"
+    r"contacts? médias?|relaciones con (?:los )?medios|ufficio stampa)\b", re.I)
 _PHONE = re.compile(r"(?:\+?\d[\d ()./-]{6,}\d)")
 CALL_IN = re.compile(r"\b(?:reporters?|participants?|dial|call|toll|passcode|password|conference|bridge|webinar|audio|"
                      r"zugangscode|einwahl|numéro d'accès)\b", re.I)
@@ -51,6 +52,15 @@ _BOILERPLATE = re.compile(
     r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
     r"advertisement|anzeige|publicité|publicidad|"
     r"(?:categor(?:y|ies)|tags?|filed under|posted in|schlagwörter|kategorie|catégories?|categorías?|etiquetas?)\s*:.{0,200})$", re.I)
+_MEDIA = re.compile(r"^(?:foto|photo|image|picture|bild|imagen|immagine|vidéo|video|audio)(?: [\wáéíóú]+){0,2}$", re.I)
+_BREADCRUMB = re.compile(r"^(?!.*\d)(?!.*\b[Bb]y\s)[^|.!?:]{1,60}(?:\s[|»›]\s[^|.!?]{1,60})+$")   # no date, no byline
+_ATTACHMENT = re.compile(
+    r"^.{0,60}\b(?:download|descargar?|herunterladen|télécharger|scarica|documentos? adjuntos?|documento adjunto|"
+    r"pièces? jointes?|anh[äa]nge?|attachments?|allegat[oi])\s*:?$", re.I)
+_SYNDICATION = re.compile(
+    r"^(?:original[- ]content (?:von|from)|originalmeldung|distributed by|übermittelt durch|this (?:release|content|article) "
+    r"(?:was|is) (?:originally )?(?:published|distributed|posted)|(?:source|quelle|fuente|source originale)\s*:|"
+    r"view (?:the )?original|read (?:the )?original|voir l'original|archived? (?:from|copy))\b.{0,160}$", re.I)
 END_MARK = re.compile(r"^(?:-+\s*30\s*-+|#{3,}|\\#{3}|-*\s*end\s*-*|\*{3}|—\s*end\s*—|-?\s*fin\s*-?|- ende -)$", re.I)
 
 
@@ -63,8 +73,10 @@ def chrome_kind(line: str) -> str:
         return "end mark"
     if len(text) > 200:
         return ""
-    for kind, pattern in (("sharing", _SHARE), ("navigation", _NAV), ("subscription", _SUBSCRIBE),
-                          ("comments", _COMMENTS), ("download", _DOWNLOAD), ("boilerplate", _BOILERPLATE)):
+    for kind, pattern in (("sharing", _SHARE), ("navigation", _NAV), ("navigation", _BREADCRUMB),
+                          ("subscription", _SUBSCRIBE), ("comments", _COMMENTS), ("download", _DOWNLOAD),
+                          ("download", _ATTACHMENT), ("media placeholder", _MEDIA), ("syndication", _SYNDICATION),
+                          ("boilerplate", _BOILERPLATE)):
         if pattern.match(text):
             return kind
     if contact_line(text):

@@ -77,6 +77,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
             continue
         indented = re.match(r"^(?:\t| {3,})\S", line) and not re.match(r"^ {20,}", line)
         header = HEADER_LINE.match(stripped) or RELEASE_HEADER.match(stripped)
+        if re.match(r"^(?:[-*•]|\d{1,2}[.)])\s+\S", stripped) and out[-1]:
+            out.append([])     # a list item starts its own paragraph
         if (indented or header) and out[-1]:
             out.append([])
         out[-1].append(stripped)

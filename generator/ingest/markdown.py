@@ -55,7 +55,7 @@ def parse_markdown(path: str, text: str, vocabulary: tuple[str, ...]) -> Release
     if not title:
         raise fail(path, 1, "no title: the front matter has no 'title:'")
     when = _when(meta)
-    body_lines, body_date, heading = _top_of_body(lines[closing + 1:])
+    body_lines, body_date, heading = _top_of_body(lines[closing + 1:], title)
     review: list[str] = []
     if when is None:
         when = body_date.value if body_date else None
@@ -96,7 +96,7 @@ def _author(value: str) -> str:
     return name if role and len(name.split()) >= 2 and not re.match(r"^(?:Jr|Sr|I{2,3}|IV)\b", role) else value
 
 
-def _top_of_body(lines: list[str]) -> tuple[list[str], Found | None, str]:
+def _top_of_body(lines: list[str], title: str = "") -> tuple[list[str], Found | None, str]:
     """Lines before the first paragraph: a date line ('1 July 2024', 'Tuesday, 7 April 2015') and a
     headline heading ('## Harbour Budget Approved'). Returns the body without them, the date, the heading."""
     found, heading, out = None, "", list(lines)
@@ -106,6 +106,9 @@ def _top_of_body(lines: list[str]) -> tuple[list[str], Found | None, str]:
             continue
         if len(text.split()) >= 25:
             break
+        if GENERIC_TITLE.match(text) or title and " ".join(text.lower().split()) == " ".join(title.lower().split()):
+            out[n] = ""        # 'MEDIA RELEASE' or the headline repeated above the text
+            continue
         date = find_date(text) if len(text) <= 80 else None
         if date and date.year_given and found is None and len(text.replace(date.text, " ").split()) <= 6:
             found, out[n] = date, ""
@@ -152,9 +155,11 @@ def normalise_body(lines: list[str]) -> list[str]:
             line = RAW_TAG.sub("", line).rstrip("\\").rstrip()
             if not line.strip():
                 continue
+        if not fenced and re.match(r"^\s{0,3}#{1,6}\s", line) and groups[-1]:
+            groups.append([])      # an ATX heading starts its own block…
         groups[-1].append(line)
-        if hard_break and not LIST_ITEM.match(line):
-            groups.append([])
+        if hard_break and not LIST_ITEM.match(line) or not fenced and re.match(r"^\s{0,3}#{1,6}\s", line):
+            groups.append([])      # …and ends it
     blocks = []
     for group in groups:
         if group:

@@ -56,6 +56,8 @@ def _plain(block: str) -> str:
 def _chrome_block(block: str) -> bool:
     if "\n" in block.strip() or block.startswith(("{{<", "- ", "1. ")):
         return False
+    if not any(c.isalnum() for c in block) and not re.fullmatch(r"\s*(?:[*_-]\s*){3,}", block):
+        return True     # a lone quotation mark or bullet left over from the page's decoration
     return bool(chrome_kind(re.sub(r"^#{1,6}\s+", "", _plain(block)).strip("*_ ")))
 
 

@@ -87,6 +87,19 @@ def decode(path: str, data: bytes) -> str:
     return text
 
 
+PUA_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "•", "\uf0fc": "✓", "\uf076": "•"}
+
+
+def repair(text: str) -> str:
+    """Mojibake undone with ftfy ('CafÃ©' -> 'Café', 'â€œ' -> '“'); Symbol-font bullets from PDF
+    extractions (U+F0B7) become '•'. Quotes, widths and HTML entities are left as they are."""
+    import ftfy
+
+    fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False, unescape_html=False,
+                          fix_line_breaks=False, normalization=None, explain=False)
+    return fixed.translate(str.maketrans(PUA_BULLETS))
+
+
 def _binary(data: bytes) -> bool:
     sample = data[:4096]
     bad = sum(1 for b in sample if b < 9 or 13 < b < 32)
@@ -139,7 +152,7 @@ def looks_like_heading(text: str) -> bool:
         return False
     if text[-1] in ".,;:!?\"”’')]" or text[0] in "\"“‘(-*[" or text.startswith("By "):
         return False
-    if is_speaker(text + " ") or re.search(r"\d{1,2}:\d{2}", text) or LABEL_PREFIX.match(text):
+    if is_speaker(text + " ") or re.search(r"\d{1,2}:\d{2}|\s\|\s|\S:\s", text) or LABEL_PREFIX.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 
