@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, shipped_themes
 from .content import CONTENT_SUFFIXES
 
 
@@ -27,7 +27,6 @@ class ChangeKind(enum.Enum):
 _EDITOR_SUFFIXES = (".swp", ".swx", ".swo", ".swn", ".tmp", ".bak", ".orig", ".part", ".crdownload",
                     "___jb_tmp___", "___jb_old___", ".kate-swp")
 _EDITOR_NAMES = {"4913", ".DS_Store", "Thumbs.db", "desktop.ini"}
-CACHE_DIR_NAME = ".pressroom-cache"
 
 
 def is_editor_junk(name: str) -> bool:
@@ -38,8 +37,6 @@ def is_editor_junk(name: str) -> bool:
 
 def change_kind(path: Path, site_dir: Path) -> ChangeKind:
     """What a changed path means for the build; pure (looks only at the path, like Zola's detect_change_kind)."""
-    from .render import DEFAULT_THEME
-
     path, site_dir = Path(path), Path(site_dir)
     if not path.is_absolute():
         path = site_dir / path
@@ -49,7 +46,7 @@ def change_kind(path: Path, site_dir: Path) -> ChangeKind:
         rel = path.relative_to(site_dir).parts
     except ValueError:
         try:
-            rel = ("themes", "default", *path.relative_to(DEFAULT_THEME).parts)
+            rel = ("themes", *path.relative_to(shipped_themes()).parts)
         except ValueError:
             return ChangeKind.IGNORED
     if not rel or any(part.startswith((".", "_", "#")) or part.endswith("~") for part in rel[:-1]):

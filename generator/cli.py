@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import load_config
-from .errors import BuildStopped, PressroomError, Problem
+from .config import CONFIG_NAME, load_config
+from .errors import BuildStopped, PressroomError, Problem, fail
 from .ingest import import_seeds
 
 
@@ -22,7 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except PressroomError as exc:
-        print(f"error: {exc.problem}", file=sys.stderr)
+        for item in exc.problems:
+            print(f"error: {item}", file=sys.stderr)
         return 1
     except BuildStopped as exc:
         print(f"error: {exc.problem}\nstopped at the first error (--strict)", file=sys.stderr)
@@ -100,7 +101,17 @@ def print_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
         print(str(item), file=sys.stderr)
 
 
+def require_site(folder: Path) -> None:
+    """Refuse to build a folder that is not a site (a mistyped --site would otherwise build an empty one)."""
+    if not folder.is_dir():
+        raise fail(str(folder), 0, "no such folder; check --site, or create a site with `pressroom init DIR`")
+    if not any((folder / name).exists() for name in (CONFIG_NAME, "content", "seeds")):
+        raise fail(str(folder), 0, f"not a Pressroom site: it has no {CONFIG_NAME}, content/ or seeds/; "
+                   "pass --site with the site folder, or create one with `pressroom init DIR`")
+
+
 def run_build(args: argparse.Namespace) -> int:
+    require_site(args.site)
     output = str(Path(args.output).resolve()) if args.output else None
     config = load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
     from .build import build
@@ -152,5 +163,6 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     overrides = {"drafts": True} if args.drafts else {}
+    require_site(args.site)
     config = load_config(args.site, **overrides)
     return serve(config, bind=args.bind, port=args.port, open_browser=not args.no_open, overrides=overrides)

@@ -35,11 +35,12 @@ def shown(text: str) -> str:
 
 
 class PressroomError(Exception):
-    """Raised for bad user input; always carries a `Problem`."""
+    """Raised for bad user input; carries one `Problem` or more (`problems`), reported together."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
+    def __init__(self, problem: Problem, *more: Problem) -> None:
+        super().__init__("\n".join(str(p) for p in (problem, *more)))
         self.problem = problem
+        self.problems = (problem, *more)
 
 
 def problem(path: Path | str, line: int, message: str, *, warning: bool = False) -> Problem:

@@ -16,13 +16,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .config import Config
+from .config import Config, shipped_themes
 from .content import Article
 from .model import MONTH_NAMES, Listing, Site
 from .structured import Presenter
 from .urls import Urls
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 FEEDS = (("feed.xml", "application/atom+xml", "Atom"), ("rss.xml", "application/rss+xml", "RSS"),
          ("feed.json", "application/feed+json", "JSON Feed"))
 LIST_TEMPLATES = {"home": "index.html", "tag": "tag.html", "year": "year.html", "month": "month.html"}
@@ -30,11 +29,7 @@ CARD_TEMPLATE = "summary_card.html"   # one article's card in a list, rendered o
 
 
 def default_theme_dir() -> Path:
-    if DEFAULT_THEME.is_dir():
-        return DEFAULT_THEME
-    from importlib.resources import files  # installed without the source tree
-
-    return Path(str(files("pressroom_themes") / "default"))
+    return shipped_themes() / "default"
 
 
 def theme_dirs(config: Config) -> list[Path]:

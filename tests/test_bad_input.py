@@ -171,7 +171,7 @@ def test_permalink_that_could_leave_the_output_is_refused(site, capsys, permalin
     before = snapshot(site.root.parent, site.out)
     assert main(["build", "--site", str(site.root)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: pressroom.toml: 'permalink' ") and "Traceback" not in err
+    assert err.startswith("error: pressroom.toml:1: 'permalink' ") and "Traceback" not in err
     assert not site.out.exists() and snapshot(site.root.parent, site.out) == before
 
 
