@@ -275,3 +275,18 @@ def test_the_pages_step_hands_over_the_output_folder_and_checks_the_domain(tmp_p
     assert "::warning title=Custom domain::" in capsys.readouterr().out
     assert pages_step(["https://news.example.org/"]) == 0
     assert "::warning" not in capsys.readouterr().out
+
+
+def test_upgrade_never_deletes_outside_what_init_owns_whatever_the_record_says(tmp_path):
+    import json
+
+    site = tmp_path / "site"
+    assert main(["init", str(site)]) == 0
+    record = json.loads((site / MANIFEST).read_text())
+    for rel in ("content/welcome.md", "pressroom.toml", "../outside.txt"):
+        record["files"][rel] = sha256((site / rel).read_bytes()) if (site / rel).is_file() else "0" * 64
+    (tmp_path / "outside.txt").write_text("keep")
+    (site / MANIFEST).write_text(json.dumps(record))
+    assert main(["init", "--upgrade", str(site)]) == 0
+    assert (site / "content/welcome.md").is_file() and (site / "pressroom.toml").is_file()
+    assert (tmp_path / "outside.txt").read_text() == "keep"

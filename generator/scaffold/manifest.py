@@ -41,7 +41,11 @@ def read_manifest(site_dir: Path) -> dict[str, str] | None:
     return {str(rel): digest for rel, digest in files.items() if _inside(rel)}
 
 
+OWNED = (f"{PIN_DIR}/", ".github/workflows/")     # the only places `init --upgrade` may write or delete
+
+
 def _inside(rel: str) -> bool:
-    """Only plain relative paths inside the site: a damaged record must not reach outside it."""
+    """Only plain relative paths in the folders init owns: a damaged or hostile record reaches nothing else."""
     parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\\" not in rel
+    return (bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\\" not in rel
+            and rel.startswith(OWNED))
