@@ -175,7 +175,7 @@ class Presenter:
         data: dict[str, Any] = {
             "@type": "NewsArticle", "@id": url + "#article", "headline": article.title,
             "description": article.summary, "url": url,
-            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url, "breadcrumb": self.article_breadcrumbs(article)},
             "datePublished": article.date.isoformat(), "dateModified": article.updated.isoformat(),
             "inLanguage": self.config.language,
             "image": self.images(article) or [self.identity.logo_absolute],
@@ -192,10 +192,13 @@ class Presenter:
         return {"@context": "https://schema.org", **data}
 
     def article_breadcrumbs(self, article: Article) -> dict[str, Any]:
-        """BreadcrumbList of an article page, as its visible breadcrumb shows it (plus the article itself)."""
+        """BreadcrumbList of an article page, as its visible breadcrumb shows it (plus the article itself);
+        the NewsArticle carries it as `mainEntityOfPage.breadcrumb`, so an article page has one JSON-LD block."""
         year, month = article.date.year, article.date.month
-        return self._breadcrumbs([("Home", ""), (str(year), Urls.year(year)),
-                                  (f"{MONTHS[month - 1]} {year}", Urls.month(year, month)), (article.title, article.route)])
+        crumbs = self._breadcrumbs([("Home", ""), (str(year), Urls.year(year)),
+                                    (f"{MONTHS[month - 1]} {year}", Urls.month(year, month)), (article.title, article.route)])
+        crumbs.pop("@context")    # it lives inside the NewsArticle's WebPage
+        return crumbs
 
     # ---- lists and the front page -------------------------------------------------------------------------------
 

@@ -39,12 +39,23 @@ def load(out: Path, route: str) -> lxml_html.HtmlElement:
 
 
 def blocks(doc: lxml_html.HtmlElement) -> list[dict]:
-    """Every JSON-LD object of the page, @graph members included."""
+    """Every typed JSON-LD object of the page, @graph members and nested objects included."""
     found = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if "@type" in value:
+                found.append(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
     for script in doc.xpath('//script[@type="application/ld+json"]'):
         data = json.loads(script.text)
         assert data["@context"] == "https://schema.org"
-        found += data.get("@graph", [data])
+        walk(data)
     return found
 
 

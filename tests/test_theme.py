@@ -104,7 +104,7 @@ def meta(doc: lxml_html.HtmlElement, key: str) -> str:
 
 
 def json_ld(doc: lxml_html.HtmlElement, kind: str = "NewsArticle") -> dict:
-    """The one JSON-LD block of type `kind` (articles also carry a BreadcrumbList)."""
+    """The one JSON-LD block of type `kind`."""
     [data] = [d for d in (json.loads(s.text) for s in doc.xpath('//script[@type="application/ld+json"]')) if d.get("@type") == kind]
     return data
 
@@ -210,7 +210,7 @@ def test_hostile_title_cannot_break_the_page_or_the_json_ld(out: Path) -> None:
     raw = (out / route / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in raw and "<b>bold" not in raw
     doc = lxml_html.fromstring(raw)
-    assert len(doc.xpath("//script")) == 2          # only the JSON-LD (article and breadcrumb), still two elements
+    assert len(doc.xpath("//script")) == 1          # only the JSON-LD, still one element
     assert json_ld(doc)["headline"] == HOSTILE       # and it still says exactly the title
     assert text(doc.xpath("//h1")[0]) == " ".join(HOSTILE.split())
     assert doc.xpath("//title")[0].text.startswith(HOSTILE)
@@ -240,9 +240,9 @@ def test_404_page_is_not_indexed_and_links_home(out: Path) -> None:
 
 def test_list_items_show_title_date_summary_and_tags_with_a_pager(out: Path) -> None:
     doc = parse(out, "")
-    items = doc.xpath("//ol[@class='article-list']/li/article")
+    items = doc.xpath("//ol[@class='article-list']/li[not(@class='lead')]/article")
     assert len(items) == 2                                       # and the newest leads the page, larger
-    [lead] = doc.xpath("//main/article[contains(@class, 'lead-story')]")
+    [lead] = doc.xpath("//ol[@class='article-list']/li[@class='lead']/article[contains(@class, 'lead-story')]")
     assert text(lead.xpath(".//h2")[0]) == HOSTILE
     for item in items + [lead]:
         assert item.xpath(".//h2/a/@href")[0].startswith("/REPO/")
