@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 
+from ..errors import fail
 from .wheel import DIST, running_wheel
 
 PIN_DIR = ".pressroom"
@@ -29,7 +30,11 @@ class Pin:
 
 def running_pin(spec: str | None = None) -> Pin:
     """The pin for the running Pressroom: its wheel and constraints, or `spec` when one is given."""
-    version = metadata.version(DIST)
+    try:
+        version = metadata.version(DIST)
+    except metadata.PackageNotFoundError:
+        raise fail("pressroom", 0, "is running from a source tree that was never installed, so init cannot pin it; "
+                   "run `python -m pip install -e .` in the checkout first") from None
     python = f"{sys.version_info.major}.{max(sys.version_info.minor, 11)}"
     if spec:
         return Pin(version, f"python -m pip install {_shell_quote(spec)}", {}, install_source(), python)
