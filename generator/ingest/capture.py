@@ -47,6 +47,7 @@ RELEASE_HEADER = re.compile(r"^(?:Release\s*(?:#|No\.?|Number)\s*\S+|FOR IMMEDIA
 FROM_LINE = re.compile(r"^From (?P<who>.*(?:Public Affairs|Affairs Office|Press Service|News Service|Command|Office))$")
 _PLAIN_DATE = MONTH_DATE.replace("?P<month>", "").replace("?P<day>", "").replace("?P<year>", "")
 LEAD_DATE = re.compile(rf"^.{{0,120}}?(?:\(\s*{_PLAIN_DATE}\s*\)|[–—-]+\s*{_PLAIN_DATE}\s*[–—-]+)")
+SIGN_OFF = re.compile(r"^(?:::|[–—]|--)\s*(?P<who>[A-Z][^.!?]{2,80})$")
 TRAILING_STORY_BY = re.compile(r"^(?:Story|Article|Written|Compiled) by\s+(?P<who>.+)$", re.I)
 
 
@@ -182,6 +183,10 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
                 break
             if not (is_lone_caption(line) or is_meta(line) or len(line.split()) <= 12 and not line.endswith(".")):
                 break
+    # a closing ':: Prime Minister's Office' / '– Office of the Mayor' names the issuer
+    if rest and (so := SIGN_OFF.match(rest[-1][1])):
+        source = source or so.group("who")
+        rest = rest[:-1]
     # trailing 'Story by …, American Forces Press Service'
     while rest and (tm := TRAILING_STORY_BY.match(rest[-1][1])) and len(rest[-1][1]) < 200:
         names, src = split_credit(tm.group("who"))

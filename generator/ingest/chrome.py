@@ -35,7 +35,8 @@ _CONTACT_LABEL = re.compile(
     r"ansprechpartner\w*|contacto|contatti|contact presse|pressestelle|for (?:more|further) information,? (?:please )?contact|"
     r"(?:media|press) (?:inquiries|enquiries)|information for (?:the )?(?:press|media)|contacts? (?:de|pour) (?:la )?presse|"
     r"contacto de prensa|kontakt für (?:journalisten|medien)|rückfragen(?: bitte)?(?: an)?|relations (?:médiatiques|avec les médias|presse)|"
-    r"contacts? médias?|relaciones con (?:los )?medios|ufficio stampa)\b", re.I)
+    r"contacts? médias?|relaciones con (?:los )?medios|ufficio stampa|pour (?:en savoir plus|plus d'informations?),? "
+    r"(?:veuillez )?(?:communiquer avec|contacter)|para (?:más|mayor) información,? (?:contacte|contactar|comuníquese))\b", re.I)
 _PHONE = re.compile(r"(?:\+?\d[\d ()./-]{6,}\d)")
 CALL_IN = re.compile(r"\b(?:reporters?|participants?|dial|call|toll|passcode|password|conference|bridge|webinar|audio|"
                      r"zugangscode|einwahl|numéro d'accès)\b", re.I)
@@ -55,8 +56,8 @@ _BOILERPLATE = re.compile(
 _MEDIA = re.compile(r"^(?:foto|photo|image|picture|bild|imagen|immagine|vidéo|video|audio)(?: [\wáéíóú]+){0,2}$", re.I)
 _BREADCRUMB = re.compile(r"^(?!.*\d)(?!.*\b[Bb]y\s)[^|.!?:]{1,60}(?:\s[|»›]\s[^|.!?]{1,60})+$")   # no date, no byline
 _ATTACHMENT = re.compile(
-    r"^.{0,60}\b(?:download|descargar?|herunterladen|télécharger|scarica|documentos? adjuntos?|documento adjunto|"
-    r"pièces? jointes?|anh[äa]nge?|attachments?|allegat[oi])\s*:?$", re.I)
+    r"^(?:.{0,60}(?:download|descargar?|herunterladen|télécharger|scarica)|.{0,60}\b(?:documentos? adjuntos?|"
+    r"documento adjunto|pièces? jointes?|anh[äa]nge?|attachments?|allegat[oi]))\s*:?$", re.I)
 _SYNDICATION = re.compile(
     r"^(?:original[- ]content (?:von|from)|originalmeldung|distributed by|übermittelt durch|this (?:release|content|article) "
     r"(?:was|is) (?:originally )?(?:published|distributed|posted)|(?:source|quelle|fuente|source originale)\s*:|"
@@ -107,7 +108,8 @@ def _phone_like(value: str) -> bool:
 
 
 def is_chrome(line: str) -> bool:
-    return bool(chrome_kind(line))
+    """Chrome to drop from a line list; a contact label stays so that `contact_runs` can drop its block."""
+    return bool(chrome_kind(line)) and not is_contact_label(line)
 
 
 def is_contact_label(text: str) -> bool:

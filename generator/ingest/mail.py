@@ -79,7 +79,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
         header = HEADER_LINE.match(stripped) or RELEASE_HEADER.match(stripped)
         if re.match(r"^(?:[-*•]|\d{1,2}[.)])\s+\S", stripped) and out[-1]:
             out.append([])     # a list item starts its own paragraph
-        if (indented or header) and out[-1]:
+        in_item = bool(out[-1]) and re.match(r"^(?:[-*•]|\d{1,2}[.)])\s", out[-1][0])
+        if (indented and not in_item or header) and out[-1]:
             out.append([])
         out[-1].append(stripped)
         if header:

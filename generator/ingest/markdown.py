@@ -97,26 +97,45 @@ def _author(value: str) -> str:
 
 
 def _top_of_body(lines: list[str], title: str = "") -> tuple[list[str], Found | None, str]:
-    """Lines before the first paragraph: a date line ('1 July 2024', 'Tuesday, 7 April 2015') and a
-    headline heading ('## Harbour Budget Approved'). Returns the body without them, the date, the heading."""
+    """One-line blocks before the first paragraph: a date line ('1 July 2024', 'Tuesday, 7 April 2015'), a
+    headline heading ('## Harbour Budget Approved'), the title repeated, a label ('MEDIA RELEASE').
+    Returns the body without the date, the repeat and the labels, the date, and the heading."""
     found, heading, out = None, "", list(lines)
-    for n, line in enumerate(lines[:40]):
+    for n, line in _single_line_blocks(lines):
         text = clean(re.sub(r"^#{1,6}\s+", "", line))
-        if not text:
-            continue
-        if len(text.split()) >= 25:
-            break
-        if GENERIC_TITLE.match(text) or title and " ".join(text.lower().split()) == " ".join(title.lower().split()):
+        if GENERIC_TITLE.match(text) or title and _same(text, title):
             out[n] = ""        # 'MEDIA RELEASE' or the headline repeated above the text
             continue
         date = find_date(text) if len(text) <= 80 else None
         if date and date.year_given and found is None and len(text.replace(date.text, " ").split()) <= 6:
             found, out[n] = date, ""
-        elif (m := re.match(r"^#{1,3}\s+(.+?)\s*#*$", line)) and not heading and not GENERIC_TITLE.match(clean(m.group(1))):
+        elif (m := re.match(r"^#{1,3}\s+(.+?)\s*#*$", line)) and not heading:
             heading, out[n] = plain_text(m.group(1)), ""
-        elif not GENERIC_TITLE.match(text) and not line.startswith("#"):
-            break
     return out, found, heading
+
+
+def _single_line_blocks(lines: list[str]):
+    """(index, line) of the one-line blocks at the top, up to the first real paragraph."""
+    n, seen = 0, 0
+    while n < len(lines) and seen < 8:
+        if not lines[n].strip():
+            n += 1
+            continue
+        end = n
+        while end + 1 < len(lines) and lines[end + 1].strip():
+            end += 1
+        text = clean(lines[n])
+        if end > n or len(text.split()) >= 25 or text.endswith((".", "!", "?", ":", '"', "”")):
+            return
+        yield n, lines[n]
+        seen += 1
+        n = end + 1
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(text.lower().replace("’", "'").split())
+    return norm(a) == norm(b)
 
 
 def _when(meta: dict) -> date | datetime | None:
