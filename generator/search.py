@@ -57,12 +57,3 @@ def index_site(output_dir: Path) -> SearchResult:
         return SearchResult(False, seconds, "search index not built: Pagefind failed"
                             + (f": {detail[-1]}" if detail else f" (exit {run.returncode})"))
     return SearchResult(True, seconds)
-
-
-def previous_index(output_dir: Path) -> dict[str, Path]:
-    """The last build's index files, to carry into a build that skips indexing (`serve`)."""
-    index = output_dir / INDEX_DIR
-    if not index.is_dir() or index.is_symlink():
-        return {}
-    return {f"{INDEX_DIR}/{path.relative_to(index).as_posix()}": path
-            for path in sorted(index.rglob("*")) if path.is_file() and not path.is_symlink()}

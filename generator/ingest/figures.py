@@ -23,7 +23,6 @@ _BULLET = r"^(?:[•*·-]\s*)?"
 DOWNLOAD = re.compile(_BULLET + r"(?:Download(?: Image)?:?\s.*|DOWNLOAD HI-RES.*|PHOTO DETAILS|Full Size \(.*\))$", re.I)
 CREDIT = re.compile(_BULLET + r"(?:Credit|Photo By|Photo Credit|Photo by):\s*(?P<credit>.*?)(?:\s+VIRIN:\s*(?P<virin>\S+))?$")
 VIRIN = re.compile(_BULLET + r"VIRIN:\s*(?P<virin>\S+)$")
-_VIRIN_SHAPE = re.compile(r"^\d{6}-[A-Z]-[A-Z0-9]{5}-[A-Z0-9]+$")
 CAPTION_CREDIT = re.compile(
     r"\s*\((?P<credit>(?:AP|Reuters|AFP|Getty|DoD|DOD|Courtesy|U\.S\.[A-Za-z .]*?|Navy|Army|Air Force|Marine Corps|"
     r"Space Force|Coast Guard|National Guard|NASA|White House)[^()]*?(?:[Pp]hoto|[Ii]llustration|[Gg]raphic)\b[^()]*)\)\s*$")
