@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from generator.build import BuildResult
 from generator.changes import Changes
 from generator.config import Config, load_config
-from generator.serve import Builder, LiveServer, new_builder
+from generator.serve import Builder, LiveServer, Watcher, new_builder, serve
 from tests.test_serve import ARTICLE, EventClient, article_text, get, make_site, start_live
 
 BROKEN_TEMPLATES = {
@@ -111,3 +112,22 @@ def _fail_one_rebuild(root: Path, error: Exception) -> tuple[list[str], str]:
     finally:
         events.close()
         live.stop()
+
+
+def test_serve_says_whether_it_could_not_listen_or_could_not_watch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(tmp_path / "site")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert serve(load_config(root), port=taken.getsockname()[1], open_browser=False, out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1:" in err and "try another --port" in err
+
+    def no_watches(self: Watcher) -> None:
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(Watcher, "start", no_watches)
+    assert serve(load_config(root), port=0, open_browser=False, out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert "cannot watch" in err and "max_user_watches" in err and "listen" not in err

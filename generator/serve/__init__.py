@@ -59,7 +59,7 @@ def serve(config: Config, *, bind: str = "127.0.0.1", port: int = 8000, open_bro
         try:
             live.start()
         except OSError as exc:
-            print(f"error: cannot listen on {bind}:{port}: {exc.strerror or exc}; try another --port", file=sys.stderr)
+            print(_cannot_start(live, exc), file=sys.stderr)
             return 1
         if not is_loopback(bind):
             print(f"warning: listening on {bind}: other machines on the network can read this site", file=out)
@@ -77,6 +77,13 @@ def serve(config: Config, *, bind: str = "127.0.0.1", port: int = 8000, open_bro
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _cannot_start(live: LiveServer, exc: OSError) -> str:
+    if live.httpd is None:
+        return f"error: cannot listen on {live.bind}:{live.port}: {exc.strerror or exc}; try another --port"
+    return (f"error: cannot watch {live.site_dir} for changes: {exc.strerror or exc}; close other programs that "
+            "watch many files, or raise the limits (sysctl fs.inotify.max_user_watches, fs.inotify.max_user_instances)")
 
 
 def _stop_on_sigterm() -> Any:

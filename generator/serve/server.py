@@ -14,6 +14,7 @@ import errno
 import io
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -94,7 +95,8 @@ class Server(ThreadingHTTPServer):
             self._forget(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        pass      # a client that went away mid-answer is not worth a traceback in the terminal
+        if not isinstance(sys.exc_info()[1], OSError):   # a client that went away is not worth a traceback
+            super().handle_error(request, client_address)
 
     def server_close(self) -> None:
         super().server_close()
