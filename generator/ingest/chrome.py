@@ -128,6 +128,8 @@ def contact_runs(blocks: list[str]) -> set[int]:
             text = blocks[j].lstrip("#*_ ").strip()
             if len(text.split()) > 12 or text.endswith((".", "!", "?")) and not contact_line(text):
                 break
+            if blocks[j].startswith("#") and j + 1 < len(blocks) and len(blocks[j + 1].split()) >= 20:
+                break      # a section heading over a paragraph, not a name in the contact list
             drop.add(j)
     return drop
 
