@@ -16,7 +16,7 @@ from generator.errors import PressroomError, Problem, fail
 
 from .capture import CHROME, RELEASE_HEADER, _date_only
 from .chrome import is_chrome
-from .pages import headline_of, is_listing, main_text, page_date, visible_h1
+from .pages import headline_of, is_listing, main_text, page_credit, page_date, visible_h1
 from .dates import find_date
 from .dateline import parse_any, parse_byline, parse_month_date, split_credit
 from .figures import split_caption_credit
@@ -269,6 +269,8 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     blocks += [Block("fig", number=n) for n in range(1, len(images) + 1)]
     if "centcom.mil" in text[:50000] and not source:
         source = "U.S. Central Command"
+    if not authors and not source:
+        authors, source = page_credit(text)
     plain = plain_text(blocks)
     kind = classify(title, blocks, source=source, hints=hints) or "story"
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,

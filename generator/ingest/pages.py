@@ -27,6 +27,32 @@ def page_date(markup: str) -> date | None:
     return date.fromisoformat(found) if found else None
 
 
+ORGANISATION = re.compile(
+    r"\b(?:Foundation|Police|Polizei|Ministry|Ministerium|Minist[èe]re|Ministerio|City|Stadt|Ville|Council|Government|"
+    r"Regierung|Gouvernement|University|Universit[äéy]|Department|Office|Agency|Inc|Ltd|GmbH|AG|SA|Corp|Corporation|"
+    r"Company|Group|Association|Institute|Kanton|Canton|Senat|Senate|House)\b", re.I)
+
+
+def page_credit(markup: str) -> tuple[tuple[str, ...], str]:
+    """(authors, source) from the page's metadata (trafilatura: author meta, JSON-LD, byline markup;
+    og:site_name) when the page shows no byline: a person's full name is an author, an organisation
+    the source."""
+    from trafilatura import extract_metadata
+
+    try:
+        meta = extract_metadata(markup)
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return (), ""
+    if meta is None:
+        return (), ""
+    names = [" ".join(n.split()) for n in (meta.author or "").split(";") if n.strip()]
+    people = tuple(n for n in names if len(n.split()) >= 2 and not ORGANISATION.search(n))
+    orgs = [n for n in names if ORGANISATION.search(n)]
+    site = meta.sitename or ""
+    source = orgs[0] if orgs else site if site and "." not in site else ""
+    return people, source
+
+
 def main_text(markup: str):
     """The page's main content as an HTML element (links and emphasis kept), or None."""
     from trafilatura import extract
