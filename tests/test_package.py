@@ -94,8 +94,8 @@ def test_the_wheel_carries_code_themes_licence_and_metadata(wheel: Path):
         for source in sorted((ROOT / "generator").rglob("*.py")):
             rel = source.relative_to(ROOT).as_posix()
             assert rel in names, f"{rel} is not in the wheel: add its package to pyproject.toml [tool.setuptools]"
-        for source in sorted((ROOT / "themes" / "default").rglob("*")):
-            if source.is_file():
+        for source in sorted((ROOT / "themes").rglob("*")):             # every shipped theme, whole
+            if source.is_file() and "__pycache__" not in source.parts:
                 assert "pressroom_themes/" + source.relative_to(ROOT / "themes").as_posix() in names
         info = f"pressroom-{VERSION}.dist-info/"
         assert archive.read(info + "licenses/LICENSE") == (ROOT / "LICENSE").read_bytes()
