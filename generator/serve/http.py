@@ -163,7 +163,8 @@ class LiveHandler(TimedHandler):
             try:
                 wanted = requested_range(self.headers.get("Range"), size, if_range=self.headers.get("If-Range"))
             except Unsatisfiable as exc:
-                self._write(lambda: self._unsatisfiable(exc.content_range))
+                content_range = exc.content_range
+                self._write(lambda: self._unsatisfiable(content_range))
                 return None
             if wanted is not None:
                 status, part = HTTPStatus.PARTIAL_CONTENT, wanted
