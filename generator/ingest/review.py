@@ -28,10 +28,10 @@ def finish(release: Release, zone: tzinfo, site_language: str) -> Release:
     reasons = list(release.review)
     said = " ".join(reasons)
     reasons += [r for r in _reasons(release) if r.split()[1] not in said]   # 'headline', 'date', 'title', …
-    language = detect_language(release.title, release.body)
+    language = release.language or detect_language(release.title, release.body)
     if not language or language == (site_language or "en").split("-")[0].lower():
         language = ""
-    return replace(release, date=when, review=tuple(reasons), language=release.language or language,
+    return replace(release, date=when, review=tuple(reasons), language=language,
                    body=tidy_body(release.body))
 
 
