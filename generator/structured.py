@@ -94,6 +94,11 @@ class Presenter:
             return value
         return self.urls.absolute_url(value.lstrip("/"))
 
+    @cached_property
+    def address(self) -> str:
+        """The site's address as people read it: 'example.gov' or 'example.gov/news' (no scheme, no slash)."""
+        return self.urls.absolute_url("").split("://", 1)[-1].rstrip("/")
+
     def author_route(self, name: str) -> str:
         """Route of an author's page: `authors/<slug>/`."""
         helper = getattr(Urls, "author", None)

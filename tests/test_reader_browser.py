@@ -166,3 +166,38 @@ def test_datelines_never_dangle_a_dot_at_phone_width(demo) -> None:
         open_page(page, base + kinds[name])
         problems += [f"{name}: {p}" for p in page.evaluate(DATELINE_JS)]
     assert problems == []
+
+
+def test_every_page_kind_passes_axe_in_a_shipped_theme(demo) -> None:
+    """The default theme is audited page by page in test_accessibility.py; every other shipped theme here."""
+    page, base, kinds = demo
+    open_page(page, base)
+    if page.evaluate("() => !document.querySelector('.usa-banner')"):
+        pytest.skip("the default theme: see tests/test_accessibility.py")
+    problems = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, route in kinds.items():
+                open_page(page, base + route)
+                violations = run_axe(page)
+                if violations:
+                    problems.append(f"{name} ({scheme}, {width}px):\n{describe(violations)}")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_uswds_theme_has_the_banner_and_the_identifier(demo) -> None:
+    page, base, kinds = demo
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(page, base + kinds["article"])
+    if not page.evaluate("() => !!document.querySelector('.usa-banner')"):
+        pytest.skip("not the USWDS theme")
+    assert page.locator(".usa-banner").inner_text().startswith("An official website of the United States government")
+    assert not page.locator(".usa-banner__content").is_visible()
+    page.locator(".usa-banner__header").click()                       # "Here's how you know", without JavaScript
+    assert page.locator(".usa-banner__content").is_visible()
+    identifier = page.locator(".usa-identifier").inner_text()
+    assert "An official website of" in identifier and "Visit USA.gov" in identifier
+    sizes = page.evaluate("() => [getComputedStyle(document.body).fontSize, getComputedStyle(document.querySelector('h1')).fontWeight]")
+    assert sizes == ["16.96px", "700"], sizes                         # USWDS body size md (1.06rem), bold headings
