@@ -7,12 +7,14 @@ CENTCOM text extraction ('Share' / date / 'Release # …' / 'FOR IMMEDIATE RELEA
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from generator.errors import Problem, PressroomError, fail
 
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
 from .chrome import is_chrome
+from .dates import Found
 from .toplines import date_line, dedupe_repeats, is_label, join_labels, not_an_article, pick_title, secondary
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
@@ -78,9 +80,46 @@ def _date_only(text: str) -> date | None:
     return make_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
 
 
+@dataclass
+class _Top:
+    """What the top of a capture says: headline, dateline, credits, and what to review."""
+
+    title: str = ""
+    title_at: int = -1
+    dateline_at: int = -1
+    when: date | None = None
+    authors: tuple[str, ...] = ()
+    source: str = ""
+    hints: str = ""
+    review: list[str] = field(default_factory=list)
+    yearless: Found | None = None
+    own_date: bool = False
+
+
 def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
+    header_date, kept = _kept_lines(path, text)
+    top, kept = _top(path, kept)
+    rest = _credits(kept[max(top.title_at, top.dateline_at) + 1:], top)
+    if not rest:
+        raise fail(path, kept[-1][0], "no article text after the title; nothing to import")
+    blocks, images = _body(path, rest)
+    _settle_date(path, top, blocks, header_date)
+    lead = next((b.text for b in blocks if b.kind == "p"), "")
+    if not top.source and re.search(r"\((?:AP)\)", lead[:120]):
+        top.source = "Associated Press"
+    kind = classify(top.title, blocks, source=top.source, hints=top.hints) or "story"
+    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
+    return Release(
+        title=top.title, date=top.when, body=render_blocks(blocks), authors=top.authors, source=top.source, kind=kind,
+        summary=summary_of(blocks), tags=tuple(find_tags(top.title, plain, vocabulary)), images=tuple(images),
+        review=tuple(top.review),
+    )
+
+
+def _kept_lines(path: str, text: str) -> tuple[date | None, list[tuple[int, str]]]:
+    """(capture header date, numbered lines without site chrome); raises for what is not an article."""
     lines = text.split("\n")
     header_date: date | None = None
     m = HEADER.match(lines[0])
@@ -91,154 +130,122 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
         lines[0] = BANNER_LEAD.sub("", lines[0].lstrip("\ufeff"))
     lines = [clean(strip_line(line)) for line in lines]
     _refuse_non_articles(path, lines)
-
-    kept: list[tuple[int, str]] = [(n, line) for n, line in enumerate(lines, 1)
-                                   if line and not CHROME.match(line) and (is_meta(line) or not is_chrome(line))]
-    kept = dedupe_repeats(kept)
+    kept = dedupe_repeats([(n, line) for n, line in enumerate(lines, 1)
+                           if line and not CHROME.match(line) and (is_meta(line) or not is_chrome(line))])
     if not kept:
         raise fail(path, 0, "no text besides the site banner; nothing to import")
-
     not_an_article(path, lines, kept)
     words = sum(len(line.split()) for _, line in kept)
     if words < 30 and not any(match_dateline(line) for _, line in kept[:12]):
         raise skip(path, f"only {words} words besides the site chrome (a filter, search or JavaScript-only page)")
     if all(is_lone_caption(line) or is_meta(line) for _, line in kept):
         raise skip(path, "photo page (only a photo caption and its credit, no story)")
+    return header_date, kept
 
-    # ---- title, dateline, byline at the top
-    labels: list[str] = []
-    title = ""
-    title_at = -1
-    dateline_at = -1
-    when: date | None = None
-    authors: tuple[str, ...] = ()
-    source = ""
+
+def _top(path: str, kept: list[tuple[int, str]]) -> tuple[_Top, list[tuple[int, str]]]:
+    """Headline, dateline ('Oct. 30, 2024 | By …') or date line, and section labels at the top."""
+    top = _Top()
     for i, (_, line) in enumerate(kept[:12]):
         dl = match_dateline(line)
         if dl and (not dl[1] or dl[2]):
             if is_duration(dl[2]):
                 raise skip(path, "video page (the dateline gives a running time, not a story)")
-            dateline_at, when = i, dl[0]
+            top.dateline_at, top.when = i, dl[0]
             if dl[2]:
-                credit = parse_byline(dl[2]) or split_credit(dl[2])
-                authors, source = credit
+                top.authors, top.source = parse_byline(dl[2]) or split_credit(dl[2])
             break
-    review: list[str] = []
-    yearless = None
-    if dateline_at < 0:
-        kept, when, yearless = date_line(kept)
-    top = kept[:dateline_at] if dateline_at >= 0 else kept[:6]
-    labels = [line for _, line in top if line.lower().rstrip(":") in SECTION_LABELS or is_label(line)]
-    if dateline_at < 0:
-        title_at = pick_title([line for _, line in top])
-        title = top[title_at][1] if title_at >= 0 else ""
-    own_date = when is not None
-    if dateline_at >= 0:
-        for i in range(dateline_at - 1, -1, -1):
-            line = kept[i][1]
-            if line.lower().rstrip(":") in SECTION_LABELS:
-                continue
-            if title_like(line):
-                title, title_at = line, i
-            break
-    if not title:
+    if top.dateline_at < 0:
+        kept, top.when, top.yearless = date_line(kept)
+    head = kept[:top.dateline_at] if top.dateline_at >= 0 else kept[:6]
+    top.hints = "\n".join(line for _, line in head if line.lower().rstrip(":") in SECTION_LABELS or is_label(line))
+    top.own_date = top.when is not None
+    if top.dateline_at < 0:
+        top.title_at = pick_title([line for _, line in head])
+        top.title = head[top.title_at][1] if top.title_at >= 0 else ""
+    for i in range(top.dateline_at - 1, -1, -1):   # with a dateline: the title-like line just above it
+        line = kept[i][1]
+        if line.lower().rstrip(":") in SECTION_LABELS:
+            continue
+        if title_like(line):
+            top.title, top.title_at = line, i
+        break
+    if not top.title:
         first = kept[0][1]
         why = ("the first line is a photo caption" if is_lone_caption(first) or len(first.split()) > 35
                else "the capture starts with a release header, not a headline" if _date_only(first)
                else f"the first line ('{first[:60]}') is not a headline")
-        review.append(f"no headline found ({why}): write the title")
+        top.review.append(f"no headline found ({why}): write the title")
+    return top, kept
 
-    start = max(title_at, dateline_at) + 1
-    rest = kept[start:]
-    # byline / unit / 'From … Public Affairs' lines straight after the title or dateline
-    hints = "\n".join(labels)
+
+def _credits(rest: list[tuple[int, str]], top: _Top) -> list[tuple[int, str]]:
+    """Byline, unit, 'From … Public Affairs', date and release-header lines after the title; a byline
+    below the lead photo; a closing sign-off or 'Story by …' line. Returns the lines left."""
     while rest:
         line = rest[0][1]
-        if not authors and (credit := parse_byline(line)):
-            authors, source = credit[0], credit[1] or source
+        if not top.authors and (credit := parse_byline(line)):
+            top.authors, top.source = credit[0], credit[1] or top.source
             rest = rest[1:]
-            if rest and not source and _unit_line(rest[0][1]):
-                source = rest[0][1]
-                rest = rest[1:]
-            continue
-        if not source and (fm := FROM_LINE.match(line)):
-            source = fm.group("who")
-            rest = rest[1:]
-            continue
-        if when is None and (d := _date_only(line)):
-            when = d
-            rest = rest[1:]
-            continue
-        if RELEASE_HEADER.match(line):
-            hints += "\n" + line
-            rest = rest[1:]
-            continue
-        break
-    if not authors:   # a byline below the lead photo (wire stories on news sites)
+            if rest and not top.source and _unit_line(rest[0][1]):
+                top.source, rest = rest[0][1], rest[1:]
+        elif not top.source and (fm := FROM_LINE.match(line)):
+            top.source, rest = fm.group("who"), rest[1:]
+        elif top.when is None and (d := _date_only(line)):
+            top.when, rest = d, rest[1:]
+        elif RELEASE_HEADER.match(line):
+            top.hints, rest = top.hints + "\n" + line, rest[1:]
+        else:
+            break
+    if not top.authors:   # a byline below the lead photo (wire stories on news sites)
         for j in range(min(8, len(rest))):
             line = rest[j][1]
             if credit := parse_byline(line):
-                authors, source = credit[0], credit[1] or source
+                top.authors, top.source = credit[0], credit[1] or top.source
                 rest = rest[:j] + rest[j + 1:]
                 break
             if not (is_lone_caption(line) or is_meta(line) or len(line.split()) <= 12 and not line.endswith(".")):
                 break
-    # a closing ':: Prime Minister's Office' / '– Office of the Mayor' names the issuer
-    if rest and (so := SIGN_OFF.match(rest[-1][1])):
-        source = source or so.group("who")
-        rest = rest[:-1]
-    # trailing 'Story by …, American Forces Press Service'
+    if rest and (so := SIGN_OFF.match(rest[-1][1])):   # ':: Prime Minister's Office' names the issuer
+        top.source, rest = top.source or so.group("who"), rest[:-1]
     while rest and (tm := TRAILING_STORY_BY.match(rest[-1][1])) and len(rest[-1][1]) < 200:
         names, src = split_credit(tm.group("who"))
-        authors = authors or names
-        source = source or src
-        rest = rest[:-1]
-    if not rest:
-        raise fail(path, kept[-1][0], "no article text after the title; nothing to import")
+        top.authors, top.source, rest = top.authors or names, top.source or src, rest[:-1]
+    return rest
 
+
+def _body(path: str, rest: list[tuple[int, str]]) -> tuple[list[Block], list]:
+    """Body lines -> blocks with figure markers where photo blocks stood, and the images."""
     items, images = extract_figures(join_labels([line for _, line in rest]))
     blocks: list[Block] = []
     pending: list[str] = []
     transcript = sum(1 for item in items if isinstance(item, str) and is_speaker(item)) >= 2
-
-    def flush() -> None:
-        blocks.extend(text_blocks(pending, headings=not transcript))
-        pending.clear()
-
-    for item in items:
+    for item in items + [0]:
         if isinstance(item, int):
-            flush()
-            blocks.append(Block("fig", number=item))
+            blocks.extend(text_blocks(pending, headings=not transcript))
+            pending.clear()
+            if item:
+                blocks.append(Block("fig", number=item))
         else:
             pending.append(item)
-    flush()
     if not any(b.kind == "p" for b in blocks):
         raise fail(path, rest[0][0], "no article paragraphs, only photo captions; nothing to import")
+    return blocks, images
 
-    if when is None:
-        first_para = next((b.text for b in blocks if b.kind == "p"), "")
-        lm = LEAD_DATE.match(first_para)
+
+def _settle_date(path: str, top: _Top, blocks: list[Block], header_date: date | None) -> None:
+    """The lead's '(June 21, 2020)', then the capture header; skip coverage and teasers without a headline."""
+    if top.when is None:
+        lm = LEAD_DATE.match(next((b.text for b in blocks if b.kind == "p"), ""))
         if lm:
-            when = parse_month_date(lm.group(0))
-    when = when or header_date
-    if not title and dateline_at < 0 and not own_date:
+            top.when = parse_month_date(lm.group(0))
+    top.when = top.when or header_date
+    if not top.title and top.dateline_at < 0 and not top.own_date:
         secondary(path, next((strip_marks(b.text) for b in blocks if b.kind == "p"), ""))
-    if when is None and yearless is not None:
-        review.append(f"the date '{yearless.text}' gives no year: add the year")
-    if not title and len(plain_words := " ".join(b.text for b in blocks).split()) < 40:
-        raise skip(path, f"only {len(plain_words)} words and no headline (a teaser, filter, search or JavaScript-only page)")
-
-    lead = next((b.text for b in blocks if b.kind == "p"), "")
-    if not source and re.search(r"\((?:AP)\)", lead[:120]):
-        source = "Associated Press"
-    kind = classify(title, blocks, source=source, hints=hints) or "story"
-    body = render_blocks(blocks)
-    plain = "\n".join(b.text or " ".join(b.items) for b in blocks)
-    return Release(
-        title=title, date=when, body=body, authors=authors, source=source, kind=kind,
-        summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
-        review=tuple(review),
-    )
+    if top.when is None and top.yearless is not None:
+        top.review.append(f"the date '{top.yearless.text}' gives no year: add the year")
+    if not top.title and len(words := " ".join(b.text for b in blocks).split()) < 40:
+        raise skip(path, f"only {len(words)} words and no headline (a teaser, filter, search or JavaScript-only page)")
 
 
 def _unit_line(text: str) -> bool:

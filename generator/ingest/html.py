@@ -205,66 +205,15 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
     text = drop_void(text)
-    try:
-        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
-    except (lxml.etree.ParserError, ValueError):
-        raise fail(path, 0, "not readable HTML; nothing to import") from None
-    if doc is None:
-        raise fail(path, 0, "not readable HTML; nothing to import")
-
-    title_el = _pick(doc, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
-                     "//*[contains(@class, 'contentheading')]")
-    if title_el is None:
-        title_el = visible_h1(doc)
-    title = _headline(doc, title_el)
-    if not title:
-        meta = _first(doc, "//meta[@property='og:title']/@content")
-        page_title = _text(_first(doc, "//title"))
-        title = clean(meta or "") or (max(page_title.split(" | "), key=len) if page_title else "")
-    if not title:
-        raise fail(path, 0, "no title: the page has no <h1> or <title>; nothing to import")
-
-    when: date | None = None
-    authors: tuple[str, ...] = ()
-    source = ""
-    info = _first(doc, "//*[contains(@class, 'da_story_info')]")
-    if info is not None:
-        info_text = _text(info)
-        m = re.search(r"/?\s*Published\s+(.*)$", info_text)
-        if m:
-            when = parse_month_date(m.group(1))
-            info_text = info_text[: m.start()].strip(" /")
-        credit = parse_byline(info_text) or (split_credit(info_text) if info_text else ((), ""))
-        authors, source = credit
-    if when is None:
-        stamp = _pick(doc, "//meta[@property='article:published_time']/@content", "//time/@datetime")
-        when = parse_any(str(stamp)) if stamp else None
-    if when is None:
-        when = page_date(text)
-
-    body_el = _pick(doc, "//*[contains(@class, 'da_black')]", "//*[@itemprop='articleBody']")
-    if body_el is None:
-        body_el = main_text(text)
-    if body_el is None:
-        body_el = _pick(doc, "//article") or _densest(doc)
-    if body_el is None:
-        raise fail(path, 0, "no article text found in this page")
-    lines = [(k, t) for k, t in html_lines(body_el, _page_url(doc, text))
-             if not CHROME.match(strip_marks(t)) and not is_chrome(strip_marks(t))]
-    hints = ""
-    while lines and (RELEASE_HEADER.match(first := strip_marks(lines[0][1])) or _date_only(first) or first == title
-                     or len(first) < 60 and find_date(first) and len(first.split()) <= 8):
-        if when is None and _date_only(first):
-            when = _date_only(first)
-        hints += "\n" + first
-        lines = lines[1:]
-    if is_listing([strip_marks(t) for _, t in lines]):
-        raise PressroomError(Problem(path, 0, "not an article: listing page (headlines with dates, no release of its own)", warning=True))
+    doc = _document(path, text)
+    title = _page_title(path, doc)
+    when, authors, source = _story_info(doc, text)
+    lines, hints, lead_date = _body_lines(path, doc, text, title)
+    when = when or lead_date
     blocks = lines_to_blocks(lines)
     if not any(b.kind == "p" for b in blocks):
         raise fail(path, 0, "no article paragraphs in this page; nothing to import")
     review = () if when is not None else ("no publication date on the page: give it the release date",)
-
     images = _af_images(doc)
     blocks += [Block("fig", number=n) for n in range(1, len(images) + 1)]
     if "centcom.mil" in text[:50000] and not source:
@@ -276,6 +225,72 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     return Release(title=title, date=when, body=render_blocks(blocks), authors=authors, source=source, kind=kind,
                    summary=summary_of(blocks), tags=tuple(find_tags(title, plain, vocabulary)), images=tuple(images),
                    review=review)
+
+
+def _document(path: str, text: str):
+    try:
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        raise fail(path, 0, "not readable HTML; nothing to import") from None
+    if doc is None:
+        raise fail(path, 0, "not readable HTML; nothing to import")
+    return doc
+
+
+def _page_title(path: str, doc) -> str:
+    title_el = _pick(doc, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
+                     "//*[contains(@class, 'contentheading')]")
+    if title_el is None:
+        title_el = visible_h1(doc)
+    title = _headline(doc, title_el)
+    if not title:
+        meta = _first(doc, "//meta[@property='og:title']/@content")
+        page_title = _text(_first(doc, "//title"))
+        title = clean(meta or "") or (max(page_title.split(" | "), key=len) if page_title else "")
+    if not title:
+        raise fail(path, 0, "no title: the page has no <h1> or <title>; nothing to import")
+    return title
+
+
+def _story_info(doc, text: str) -> tuple[date | None, tuple[str, ...], str]:
+    """(date, authors, source) from af.mil's story-info line, the page's meta/<time>, or htmldate."""
+    when: date | None = None
+    authors: tuple[str, ...] = ()
+    source = ""
+    info = _first(doc, "//*[contains(@class, 'da_story_info')]")
+    if info is not None:
+        info_text = _text(info)
+        m = re.search(r"/?\s*Published\s+(.*)$", info_text)
+        if m:
+            when = parse_month_date(m.group(1))
+            info_text = info_text[: m.start()].strip(" /")
+        authors, source = parse_byline(info_text) or (split_credit(info_text) if info_text else ((), ""))
+    if when is None:
+        stamp = _pick(doc, "//meta[@property='article:published_time']/@content", "//time/@datetime")
+        when = parse_any(str(stamp)) if stamp else None
+    return when or page_date(text), authors, source
+
+
+def _body_lines(path: str, doc, text: str, title: str) -> tuple[list[tuple[str, str]], str, date | None]:
+    """The main content's lines without chrome, the release-header hints and a date line found on top."""
+    body_el = _pick(doc, "//*[contains(@class, 'da_black')]", "//*[@itemprop='articleBody']")
+    if body_el is None:
+        body_el = main_text(text)
+    if body_el is None:
+        body_el = _pick(doc, "//article") or _densest(doc)
+    if body_el is None:
+        raise fail(path, 0, "no article text found in this page")
+    lines = [(k, t) for k, t in html_lines(body_el, _page_url(doc, text))
+             if not CHROME.match(strip_marks(t)) and not is_chrome(strip_marks(t))]
+    hints, when = "", None
+    while lines and (RELEASE_HEADER.match(first := strip_marks(lines[0][1])) or _date_only(first) or first == title
+                     or len(first) < 60 and find_date(first) and len(first.split()) <= 8):
+        when = when or _date_only(first)
+        hints += "\n" + first
+        lines = lines[1:]
+    if is_listing([strip_marks(t) for _, t in lines]):
+        raise PressroomError(Problem(path, 0, "not an article: listing page (headlines with dates, no release of its own)", warning=True))
+    return lines, hints, when
 
 
 def _headline(doc, title_el) -> str:

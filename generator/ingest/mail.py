@@ -116,6 +116,7 @@ def parse_plain_release(path: str, text: str, vocabulary: tuple[str, ...]) -> Re
     plain = plain_text(blocks)
     kind = classify(title, blocks, hints=hints) or "release"
     return Release(title=title, date=when, body=render_blocks(blocks), kind=kind, summary=summary_of(blocks),
+                   source=_issuer(mail.paragraphs[:start]),
                    tags=tuple(find_tags(title, plain, vocabulary)), review=tuple(review))
 
 
@@ -135,6 +136,16 @@ def _head(head: list[str]) -> tuple[str, Found | None, str]:
         if _headline_like(paragraph):
             title = _tidy(paragraph)
     return title, found, hints
+
+
+def _issuer(head: list[str]) -> str:
+    """'Here is a press release from the U.S. Department of Energy.' -> 'U.S. Department of Energy'."""
+    for paragraph in head:
+        m = re.match(r"^(?:here is|here's|the following is) an? (?:press|news|media) release (?:from|by) (?:the )?(.{3,80}?)[.:]?$",
+                     paragraph, re.I)
+        if m:
+            return m.group(1)
+    return ""
 
 
 def _headline_like(text: str) -> bool:
