@@ -7,9 +7,12 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from . import __version__
 from .config import CONFIG_NAME, load_config
 from .errors import BuildStopped, PressroomError, Problem, fail
+from .failures import failure_problem, is_bug
 from .ingest import import_seeds
 
 
@@ -116,7 +119,17 @@ def run_build(args: argparse.Namespace) -> int:
     config = load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
     from .build import build
 
-    result = build(config, strict=args.strict)
+    try:
+        result = build(config, strict=args.strict)
+    except (PressroomError, OSError, TemplateError, RecursionError) as exc:
+        if is_bug(exc):
+            raise
+        found = exc.problems if isinstance(exc, PressroomError) else (failure_problem(exc, config.site_dir),)
+        for item in found:
+            print(f"error: {item}", file=sys.stderr)
+        print(f"not built: {len(found)} {'error' if len(found) == 1 else 'errors'}; "
+              f"the previous site in {config.output_dir} is unchanged", file=sys.stderr)
+        return 1
     print_problems(result.problems, quiet=args.quiet)
     print(f"{'built' if not result.errors else 'built with errors'}: {result.summary()} -> {config.output_dir}")
     return 1 if result.errors else 0

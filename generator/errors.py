@@ -42,6 +42,9 @@ class PressroomError(Exception):
         self.problem = problem
         self.problems = (problem, *more)
 
+    def __reduce__(self) -> tuple[type, tuple[Problem, ...]]:   # crosses process boundaries (render workers)
+        return (type(self), self.problems)
+
 
 def problem(path: Path | str, line: int, message: str, *, warning: bool = False) -> Problem:
     return Problem(str(path), line, message, warning)

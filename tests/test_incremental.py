@@ -161,14 +161,14 @@ def test_summary_card_override(site: Path, builder: SiteBuilder, tmp_path: Path)
     theme = site / "themes" / "default" / "templates"
     theme.mkdir(parents=True)
     source = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "summary_card.html"
-    (theme / "summary_card.html").write_text(source.read_text().replace('class="summary"', 'class="summary card"'))
+    (theme / "summary_card.html").write_text(source.read_text().replace('<article class="summary', '<article class="summary card'))
     result = rebuild(builder, [theme / "summary_card.html"])
     assert "index.html" in result.written
-    assert 'class="summary card"' in (site / "_site" / "index.html").read_text()
+    assert '<article class="summary card' in (site / "_site" / "index.html").read_text()
     assert_same(site, tmp_path)
-    (theme / "summary_card.html").write_text(source.read_text().replace('class="summary"', 'class="summary teaser"'))
+    (theme / "summary_card.html").write_text(source.read_text().replace('<article class="summary', '<article class="summary teaser'))
     build(load_config(site), run_import=False, search=False)     # a new process: the template fingerprints decide
-    assert 'class="summary teaser"' in (site / "_site" / "index.html").read_text()
+    assert '<article class="summary teaser' in (site / "_site" / "index.html").read_text()
     assert_same(site, tmp_path)
 
 
@@ -482,4 +482,18 @@ def test_no_change_build_reads_only_stamps_and_record(site: Path, tmp_path: Path
     assert_same(site, tmp_path)
     (site / "_site" / "index.html").write_text("vandalised")            # a damaged output is repaired
     assert "index.html" in build(config, run_import=False).written
+    assert_same(site, tmp_path)
+
+
+def test_a_new_month_relinks_its_neighbouring_month_pages(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    """Month pages link to the months before and after: a month that appears or goes changes its neighbours."""
+    months = sorted({(a.date.year, a.date.month) for a in builder._model.site.articles})
+    year, month = months[len(months) // 2]
+    free = next((year, m) for m in range(1, 13) if (year, m) not in months)
+    new = site / "content" / "new-month.md"
+    new.write_text(f"---\ntitle: A month of its own\ndate: {free[0]}-{free[1]:02d}-15\ntags: [Energy]\n---\n\nAlone.\n")
+    rebuild(builder, [new])
+    assert_same(site, tmp_path)
+    new.unlink()
+    rebuild(builder, [new])
     assert_same(site, tmp_path)

@@ -86,7 +86,7 @@ def test_an_os_error_in_a_rebuild_says_what_to_do(tmp_path: Path, code: int, rel
     root = make_site(tmp_path / "site")
     error = OSError(code, os.strerror(code), str(root / rel))
     problems, terminal = _fail_one_rebuild(root, error)
-    assert len(problems) == 1 and problems[0].startswith(f"{rel}: could not rebuild: "), problems
+    assert len(problems) == 1 and problems[0].startswith(f"{rel}: could not write the site: "), problems
     assert words in problems[0]
     for text in (problems[0], terminal):
         assert "report" not in text and "internal error" not in text and "Traceback" not in text

@@ -18,7 +18,7 @@ from jinja2 import meta
 from ..cache import digest
 from ..config import Config
 from ..content import Article
-from ..model import Listing, Site
+from ..model import Listing, Site, YearCount, month_context
 from ..render import CARD_TEMPLATE, LIST_TEMPLATES
 from ..urls import output_file
 
@@ -110,9 +110,10 @@ class Keys:
                  *(ident(r) for r in links.related)]
         return digest(b"\0".join(parts))
 
-    def listing(self, listing: Listing) -> bytes:
+    def listing(self, listing: Listing, years: tuple[YearCount, ...]) -> bytes:
         pager = listing.pager
-        parts = [b"L", self.global_key.encode(), self.tfp[LIST_TEMPLATES[listing.kind]], listing.route.encode(),
+        around = repr(month_context(years, listing.key)).encode() if listing.kind == "month" else b"-"
+        parts = [b"L", around, self.global_key.encode(), self.tfp[LIST_TEMPLATES[listing.kind]], listing.route.encode(),
                  listing.kind.encode(), listing.title.encode(), listing.key.encode(),
                  repr((pager.number, pager.total, pager.previous, pager.next, pager.routes[0])).encode(),
                  *(self.ident(a) for a in listing.articles)]
@@ -146,7 +147,7 @@ def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], di
         pages = [*pages, *(("l", listing) for listing in site.listings if listing.route in dirty_listings)]
         for kind, item in pages:
             name = output_file(item.route)
-            key = keys.article(site, item) if kind == "a" else keys.listing(item)
+            key = keys.article(site, item) if kind == "a" else keys.listing(item, site.years)
             if files.get(name, (None,))[0] != key:
                 plan.keep.pop(name, None)
                 plan.render.append((kind, item, name, key))
@@ -158,7 +159,7 @@ def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], di
             route = item.route
             name = output_file(route)
             if route in dirty or name not in files:
-                key = keys.article(site, item) if kind == "a" else keys.listing(item)
+                key = keys.article(site, item) if kind == "a" else keys.listing(item, site.years)
                 if files.get(name, (None,))[0] != key:
                     plan.render.append((kind, item, name, key))
                     continue

@@ -7,7 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from ..cache import digest
+from ..errors import PressroomError
+from ..failures import template_problem
 from ..model import Site
 from ..render import Renderer
 from .deps import Job
@@ -25,9 +29,17 @@ def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path |
         return _render_forked(renderer, site, jobs, staging)
     out: list[Rendered] = []
     for kind, item, name, key in jobs:
-        data = renderer.article(site, item) if kind == "a" else renderer.listing(item)
+        data = render_page(renderer, site, kind, item)
         out.append((name, key, digest(data), data))
     return out
+
+
+def render_page(renderer: Renderer, site: Site, kind: str, item: Any) -> bytes:
+    """One page's bytes; a template error becomes the user's problem, with the template's own file and line."""
+    try:
+        return renderer.article(site, item) if kind == "a" else renderer.listing(item, site)
+    except (jinja2.TemplateError, RecursionError) as exc:
+        raise PressroomError(template_problem(exc, renderer.config.site_dir)) from None
 
 
 _render_state: Any = None
@@ -66,7 +78,7 @@ def _render_forked(renderer: Renderer, site: Site, jobs: list[Job], staging: Pat
 
 def _render_one(renderer: Renderer, site: Site, job: Job, staging: Path, made: set[Path]) -> tuple[str, bytes, bytes, None]:
     kind, item, name, key = job
-    data = renderer.article(site, item) if kind == "a" else renderer.listing(item)
+    data = render_page(renderer, site, kind, item)
     target = staging / safe_relative(name)
     if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)

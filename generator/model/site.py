@@ -160,3 +160,15 @@ def paginate(route: str, kind: str, title: str, articles: list[Article] | tuple[
         Listing(routes[n - 1], kind, title, tuple(articles[(n - 1) * per_page: n * per_page]), Pager(n, total, routes), key)
         for n in range(1, total + 1)
     ]
+
+
+def month_context(years: tuple[YearCount, ...], key: str) -> tuple[int, str | None, str | None]:
+    """A month page's count and the routes of the months just newer and older than it (what its page shows
+    besides its own articles, so part of its dependency key)."""
+    months = [m for year in years for m in year.months]          # newest first
+    for n, month in enumerate(months):
+        if f"{month.year:04d}/{month.month:02d}" == key:
+            newer = months[n - 1].route if n > 0 else None
+            older = months[n + 1].route if n + 1 < len(months) else None
+            return month.count, newer, older
+    return 0, None, None

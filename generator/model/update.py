@@ -47,6 +47,9 @@ class Model:
             pages = self._regroup((kind, key), make, affected, old_pages, dirty_listings)
             groups[(kind, key)] = pages
             listings.extend(pages)
+        if set(grouped.by_month) != {(int(k[:4]), int(k[5:])) for kind, k in self.groups if kind == "month"}:
+            # a month came or went: every month page links to its neighbours, so look at all of them again
+            dirty_listings.update(page.route for page in listings if page.kind == "month")
         neighbours, dirty_articles = self._relink(grouped.ordered, grouped.by_tag, removed, added)
         self.site = Site(grouped.ordered, tuple(listings), grouped.tag_counts(), grouped.year_counts(), neighbours)
         self.groups = groups

@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import Problem
 from ..build import BuildResult, SiteBuilder
 from .events import Hub, format_event
-from .failures import failure_problem, is_bug
+from ..failures import failure_problem, is_bug
 from .http import make_server
 from .paths import is_loopback
 from .report import BuildOutcome, Terminal
@@ -82,7 +82,7 @@ class LiveServer:
         self.generation = 0
         self.problems: list[str] = []
         self._state_lock = threading.Lock()
-        self.debouncer = Debouncer(self.apply, self.site_dir, quiet=quiet)
+        self.debouncer = Debouncer(self.apply, quiet=quiet)
         self.watcher = Watcher(self.site_dir, self.debouncer) if watch else None
         self.httpd: Server | None = None
         self._thread: threading.Thread | None = None

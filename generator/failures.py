@@ -1,4 +1,4 @@
-"""What to tell the user when a build in `pressroom serve` stops with an exception.
+"""What to tell the user when a build (`pressroom build`, or a rebuild in `serve`) stops with an exception.
 
 Most are theirs to fix, and say what to do: a `PressroomError` (bad input, with file and line), a
 template error (the template's own file and line, from Jinja's traceback), the operating system
@@ -14,19 +14,19 @@ from types import TracebackType
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from ..errors import PressroomError, Problem
+from .errors import PressroomError, Problem
 
 _ADVICE = {
     errno.EMFILE: "this process has too many open files: close other programs or raise the limit "
-                  "(`ulimit -n 4096`) and restart `pressroom serve`",
-    errno.ENFILE: "the system has too many open files: close other programs, then save again",
-    errno.ENOSPC: "the disk is full: free some space, then save again",
-    errno.EDQUOT: "your disk quota is used up: free some space, then save again",
-    errno.EACCES: "permission denied: make it readable and writable by you, then save again",
-    errno.EPERM: "permission denied: make it readable and writable by you, then save again",
-    errno.EROFS: "the file system is read-only: make it writable, or serve a copy of the site elsewhere",
-    errno.EBUSY: "the folder is busy (a mount point, or open in another program): free it, then save again",
-    errno.ENOMEM: "the system is out of memory: close other programs, then save again",
+                  "(`ulimit -n 4096`) and start Pressroom again",
+    errno.ENFILE: "the system has too many open files: close other programs, then try again",
+    errno.ENOSPC: "the disk is full: free some space, then try again",
+    errno.EDQUOT: "your disk quota is used up: free some space, then try again",
+    errno.EACCES: "permission denied: make it readable and writable by you, then try again",
+    errno.EPERM: "permission denied: make it readable and writable by you, then try again",
+    errno.EROFS: "the file system is read-only: make it writable, or choose another --output",
+    errno.EBUSY: "the folder is busy (a mount point, or open in another program): free it, then try again",
+    errno.ENOMEM: "the system is out of memory: close other programs, then try again",
 }
 
 
@@ -48,11 +48,11 @@ def failure_problem(exc: BaseException, site_dir: Path) -> Problem:
 
 
 def os_problem(exc: OSError, site_dir: Path) -> Problem:
-    """'_site/x.html: could not rebuild: the disk is full: free some space, then save again (No space left...)'."""
+    """'_site/x.html: could not rebuild: the disk is full: free some space, then try again (No space left...)'."""
     where = _shown_path(exc.filename, site_dir) if exc.filename else str(site_dir)
-    advice = _ADVICE.get(exc.errno or 0, "the operating system refused; fix the cause, then save again")
+    advice = _ADVICE.get(exc.errno or 0, "the operating system refused; fix the cause, then try again")
     reason = exc.strerror or type(exc).__name__
-    return Problem(where, 0, f"could not rebuild: {advice} ({reason})")
+    return Problem(where, 0, f"could not write the site: {advice} ({reason}); the previous site is unchanged")
 
 
 def template_problem(exc: BaseException, site_dir: Path) -> Problem:
