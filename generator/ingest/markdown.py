@@ -171,7 +171,7 @@ def normalise_body(lines: list[str]) -> list[str]:
             groups.append([])
             continue
         if not fenced:
-            line = RAW_TAG.sub("", line).rstrip("\\").rstrip()
+            line = RAW_TAG.sub("", line).rstrip("\\").rstrip().replace("&nbsp;", "\u00a0")
             if not line.strip():
                 continue
         if not fenced and re.match(r"^\s{0,3}#{1,6}\s", line) and groups[-1]:
