@@ -152,3 +152,30 @@ def test_a_draft_without_title_or_date_is_left_out_of_the_build_with_a_warning(t
     with pytest.raises(PressroomError) as info:
         parse_article("content/undated/harbour.md", text, config, MarkdownRenderer(), Urls.from_config(config))
     assert info.value.problem.warning and "review" in info.value.problem.message
+
+
+def test_markdown_figures_become_images_with_captions():
+    text = (f"# Harbour Budget Approved\n\nPrepared by Jo Bloggs (jo@example.org)\n\n12 March 2022\n\n{PARA}\n\n"
+            "![](map.png)\n\n**Figure 1** Map of the harbour district.\n\n![A ferry](https://example.org/f.jpg)\n")
+    r = one("x.md", text)
+    assert r.authors == ("Jo Bloggs",) and "jo@example.org" not in r.body
+    assert [(i.caption, i.src) for i in r.images] == [("Map of the harbour district.", ""), ("", "https://example.org/f.jpg")]
+    assert r.images[1].alt == "A ferry" and "{{< figure 1 >}}" in r.body and "{{< figure 2 >}}" in r.body
+
+
+def test_front_matter_entities_and_escapes_are_decoded():
+    text = (f"---\ntitle: 'Le port accueille son directeur&nbsp;: Jo Bloggs'\nauthor: \"Anne\\_Martin, directrice\"\n"
+            f"date: 2018-03-09\n---\n\n> «&nbsp;Une citation.&nbsp;»\n\n{PARA}\n")
+    r = one("x.md", text)
+    assert r.title == "Le port accueille son directeur : Jo Bloggs" and r.authors == ("Anne Martin",)
+    assert "&nbsp;" not in r.body and "«\u00a0Une citation" in r.body
+
+
+def test_page_metadata_gives_author_or_issuer_when_no_byline_shows():
+    page = ("<html><head><meta name='author' content='Jo Bloggs'><meta property='og:site_name' content='City of Springfield'>"
+            f"</head><body><h1>Harbour Budget Approved</h1><time datetime='2024-03-04'>4 March</time><article><p>{PARA}</p>"
+            f"<p>{PARA}</p></article></body></html>")
+    assert one("x.html", page).authors == ("Jo Bloggs",)
+    org = page.replace("content='Jo Bloggs'", "content='Springfield Police'")
+    r = one("x.html", org)
+    assert r.authors == () and r.source == "Springfield Police"

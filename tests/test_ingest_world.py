@@ -61,13 +61,18 @@ def test_phone_numbers_are_not_dates(line):
     ("Jo Bloggs, 555-201-3344", "contact"), ("Download the plan (PDF, 2.3 MB)", "download"),
     ("Category: News, Harbour", "boilerplate"),
     ("© 2024 City of Springfield", "boilerplate"), ("Alle Rechte vorbehalten.", "boilerplate"),
-    ("-30-", "end mark"), ("###", "end mark"),
+    ("-30-", "end mark"), ("###", "end mark"), ("Statements | Spokesperson for the Mayor", "navigation"),
+    ("Foto Genérica", "media placeholder"), ("Original-Content von: Stadt X, übermittelt durch Y", "syndication"),
+    ("Documentos adjuntos", "download"), ("Nombre del documentoDescarga", "download"), ("Publié le", "boilerplate"),
+    ("Rückfragen bitte an:", "contact"),
 ])
 def test_chrome_kinds(line, kind):
     assert chrome_kind(line) == kind
 
 
 @pytest.mark.parametrize("line", ["Search and rescue teams found two people.", "Back to school: city opens three schools",
+                                  "Oct. 30, 2024 | By Jo Bloggs, City News", "(c) the terminal is open to all ferries;",
+                                  "U.S. reporters: 1-800-555-0100", "Publié le 16 avril 2018 par la mairie",
                                   "Navigation systems were upgraded at the airport.", "The contact group meets in May."])
 def test_article_sentences_are_not_chrome(line):
     assert chrome_kind(line) == ""
@@ -111,6 +116,7 @@ def test_mail_forward_with_release_header_and_yearless_dateline():
     assert r.date == date(1993, 4, 20) and any("no year" in why for why in r.review)
     assert "Contact" not in r.body and "A Poster" not in r.body and "Here is a press release" not in r.body
     assert "on Monday after a long debate" in r.body   # wrapped lines rejoined
+    assert r.source == "City of Springfield"            # the issuer, not the poster
 
 
 def test_release_number_header_gives_the_date():
