@@ -153,7 +153,8 @@ def test_init_keeps_the_very_wheel_it_was_installed_from(made_site: Path, wheel:
         code = [n for n in built.namelist() if n.startswith(("generator/", "pressroom_themes/"))]
         assert sorted(n for n in copy.namelist() if n.startswith(("generator/", "pressroom_themes/"))) == sorted(code)
         assert all(built.read(name) == copy.read(name) for name in code)
-        assert _metadata(copy)["Requires-Dist"] == _metadata(built)["Requires-Dist"]
+        assert _metadata(copy).get_all("Requires-Dist") == _metadata(built).get_all("Requires-Dist")
+        assert copy.read(f"pressroom-{VERSION}.dist-info/licenses/LICENSE") == (ROOT / "LICENSE").read_bytes()
 
 
 def _step_runs(site: Path) -> list[str]:
