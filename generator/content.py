@@ -5,6 +5,7 @@ broken release never stops the rest of the site from building.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -55,6 +56,8 @@ class Article:
     images: tuple[Image, ...] = ()
     draft: bool = False
     reading_minutes: int = 1
+    featured: bool = False    # leads the front page while it is on its first page
+    language: str = ""        # the release's own language, when not the site's
 
     @property
     def sort_key(self) -> tuple[datetime, str]:
@@ -81,7 +84,7 @@ def read_text(path: Path, rel: str) -> str:
     except PermissionError:
         raise fail(rel, 0, "cannot read this file (permission denied); fix its permissions") from None
     except OSError as exc:
-        raise fail(rel, 0, f"cannot read this file ({exc.strerror}); check the file") from None
+        raise fail(rel, 0, f"cannot read this file ({exc.strerror}); it is read again on the next build") from None
     if b"\x00" in data:
         raise fail(rel, 0, "this is a binary file, not Markdown; move it out of content/")
     try:
@@ -145,11 +148,32 @@ def _impossible_date(fm_text: str, rel: str) -> PressroomError:
     return fail(rel, 2, "front matter holds a value YAML cannot read (a date that does not exist or a number too long); check the values")
 
 
+# Every front-matter key Pressroom reads or the importer writes; a key close to one of these is a likely typo.
+KNOWN_KEYS = frozenset({
+    "title", "date", "updated", "lastmod", "tags", "authors", "author", "source", "kind", "summary", "slug", "image",
+    "images", "draft", "unsafe_html", "featured", "language", "review", "seed", "seed_sha256", "import_sha256"})
+
+
 class _Fields:
     """Typed access to one file's front matter, with errors that point at the key's line."""
 
     def __init__(self, meta: dict[str, Any], fm_lines: list[str], rel: str) -> None:
         self.meta, self.fm_lines, self.rel = meta, fm_lines, rel
+        self.notes: list[Problem] = []      # warnings about what was done with a doubtful value
+
+    def note(self, key: str, message: str) -> None:
+        self.notes.append(problem(self.rel, self.line(key), message, warning=True))
+
+    def misspelt_keys(self) -> None:
+        """A warning for each key that is not one Pressroom reads but looks like one (`tag:`, `authr:`, `Title:`);
+        other keys are the site's own and are left alone."""
+        for key in self.meta:
+            if not isinstance(key, str) or key in KNOWN_KEYS:
+                continue
+            close = [k for k in KNOWN_KEYS if k == key.lower()] or difflib.get_close_matches(key.lower(), KNOWN_KEYS,
+                                                                                            n=1, cutoff=0.75)
+            if close:
+                self.note(key, f"unknown key '{key}' is ignored; did you mean '{close[0]}'?")
 
     def line(self, key: str) -> int:
         for number, line in enumerate(self.fm_lines, 2):
@@ -181,6 +205,10 @@ class _Fields:
             if isinstance(value, str):
                 return tuple(part.strip() for part in value.split(",") if part.strip())
             if isinstance(value, list) and all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
+                for item in value:
+                    if not isinstance(item, str):
+                        self.note(key, f"'{key}' holds the number {item}: used as the text '{item}' "
+                                       f"(write it in quotes, \"{item}\", to say so)")
                 return tuple(str(item).strip() for item in value if str(item).strip())
             raise self.error(key, f"'{key}' must be a list of names or a comma-separated string, not {_kind(value)}")
         return ()
@@ -205,16 +233,38 @@ def parse_datetime(value: Any, zone: ZoneInfo, fields: _Fields, key: str) -> dat
         except ValueError:
             raise fields.error(key, f"'{key}' is not a date: '{value}'; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM") from None
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=zone)
+        moment = value if value.tzinfo else _local(value, zone, fields, key)
     elif isinstance(value, date):
-        moment = datetime.combine(value, time(0, 0), tzinfo=zone)
+        moment = _local(datetime.combine(value, time(0, 0)), zone, fields, key)
     else:
         raise fields.error(key, f"'{key}' must be a date like 2024-10-30, not {_kind(value)}")
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        # an offset with seconds (local mean time, 'Africa/Monrovia' before 1972) is valid in no feed or sitemap
+        # format: keep the instant, in UTC
+        moment = moment.astimezone(timezone.utc)
     if moment.year < EARLIEST_YEAR:
         raise fields.error(key, f"'{key}' {moment.date()} is before {EARLIEST_YEAR}; check the year")
     if moment.year > datetime.now(timezone.utc).year + 10:
         raise fields.error(key, f"'{key}' {moment.date()} is too far in the future; check the year")
     return moment
+
+
+def _local(naive: datetime, zone: ZoneInfo, fields: _Fields, key: str) -> datetime:
+    """`naive` in the site's zone; a time the clocks skip or pass twice that day is taken, with a warning
+    that says which instant was used."""
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    when = naive.isoformat(sep=" ", timespec="minutes")
+    if first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+        used = first.astimezone(timezone.utc).astimezone(zone)
+        fields.note(key, f"'{key}' {when} does not exist in {zone.key} (the clocks skip that hour): used "
+                         f"{used.isoformat(sep=' ', timespec='minutes')}; write the offset to choose another instant")
+        return used
+    fields.note(key, f"'{key}' {when} happens twice in {zone.key} (the clocks go back): used the first, "
+                     f"{first.isoformat(sep=' ', timespec='minutes')}; write the offset to choose the second")
+    return first
 
 
 def _images(fields: _Fields) -> tuple[Image, ...]:
@@ -243,7 +293,7 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
     images = _images(fields)
     allow_html = config.unsafe_html and fields.flag("unsafe_html", True)
     html, missing = _render(renderer, body, images, allow_html, rel, body_line)
-    problems = tuple(problem(rel, body_line, f"{{{{< figure {n} >}}}} has no images[{n}] in the front matter; add it or remove the line", warning=True) for n in missing)
+    fields.misspelt_keys()
     summary = fields.text("summary") or first_paragraph(html)
     words = len(plain_text(html).split())
     article = Article(
@@ -253,8 +303,11 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
         source=fields.text("source"), kind=fields.text("kind"), image=_image(fields),
         images=images, draft=fields.flag("draft", False),
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
+        featured=fields.flag("featured", False), language=fields.text("language"),
     )
-    return Loaded(article, problems)
+    figures = [problem(rel, body_line, f"{{{{< figure {n} >}}}} has no images[{n}] in the front matter; add it or "
+                       "remove the line", warning=True) for n in missing]
+    return Loaded(article, (*figures, *fields.notes))
 
 
 def _text_nesting(body: str) -> int:

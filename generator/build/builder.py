@@ -146,7 +146,7 @@ class SiteBuilder:
         # produced no event for the files in it: rescan content/ rather than trust the paths.
         rescan = run_import or changes.rescan_content
         files = self._scan() if rescan else None
-        changed = self._changed_files(changes, files)
+        changed = self._changed_files(changes, files) | self._unread()
         templates = ChangeKind.TEMPLATE in changes or ChangeKind.STATIC in changes
         if templates:
             self._prepare()
@@ -291,6 +291,11 @@ class SiteBuilder:
             except ValueError:
                 pass
         return changed | self._rescanned(files) if files is not None else changed
+
+    def _unread(self) -> set[str]:
+        """Files whose last read failed or changed under us (no stamp): read again on every rebuild, so a passing
+        OS error (out of file descriptors, a busy network share) is not remembered until the file is saved again."""
+        return {rel for rel, entry in self._entries.items() if entry.stamp is None}
 
     def _reparse(self, changed: set[str], files: dict[str, Path] | None) -> None:
         """Read the changed files again (or forget the gone ones), keeping the entries in build order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -131,12 +132,53 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
 
 
 def scan(config: Config, problems: Problems) -> dict[str, Path]:
-    """rel -> path of every content file, in build order; names that differ only by case are reported."""
-    files, clashes = drop_case_collisions(content_files(config.site_dir / "content"), config.site_dir)
+    """rel -> path of every content file, in build order; names that differ only by case, and named pipes,
+    sockets and devices (reading one would wait forever), are reported and left out."""
+    site_dir = config.site_dir
+    regular = []
+    for path in content_files(site_dir / "content"):
+        kind = special_kind(path)
+        if kind:
+            problems.add(problem(path.relative_to(site_dir).as_posix(), 0, f"is a {kind}, not a file: skipped; "
+                                 "replace it with a regular file or remove it", warning=True))
+        else:
+            regular.append(path)
+    files, clashes = drop_case_collisions(regular, site_dir)
     for item in clashes:
         problems.add(item)
-    site_dir = config.site_dir
+    for folder in ("seeds", "themes"):
+        for path, kind in special_files(site_dir / folder):
+            problems.add(problem(path.relative_to(site_dir).as_posix(), 0, f"is a {kind}, not a file: skipped; "
+                                 "replace it with a regular file or remove it", warning=True))
     return {path.relative_to(site_dir).as_posix(): path for path in files}
+
+
+def special_files(folder: Path) -> list[tuple[Path, str]]:
+    """Named pipes, sockets and devices under `folder` (its readers skip them; the user hears of them here)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            kind = special_kind(Path(root) / name)
+            if kind:
+                found.append((Path(root) / name, kind))
+    return sorted(found)
+
+
+def special_kind(path: Path) -> str:
+    """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""      # gone or a broken link: the parse step says so
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return ""
 
 
 def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
@@ -149,8 +191,11 @@ def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls
         return parse_article(rel, read_text(real, rel), config, renderer, urls)
     except PressroomError as exc:
         return Loaded(None, (exc.problem,))
-    except (FileNotFoundError, RuntimeError, OSError):
+    except (FileNotFoundError, RuntimeError):
         return Loaded(None, (problem(rel, 0, "is a broken or looping link, or vanished during the build; fix or remove it"),))
+    except OSError as exc:
+        return Loaded(None, (problem(rel, 0, f"cannot read this file ({exc.strerror or exc}); it is read again on "
+                                             "the next build"),))
 
 
 def select_articles(loaded: Iterable[Loaded], config: Config, problems: Problems) -> list[Article]:
