@@ -258,3 +258,10 @@ def test_oversized_item_is_refused_at_import_with_the_limit(tmp_path: Path):
     (site / "seeds" / "big.txt").write_text("Harbour Budget Approved\nMarch 1, 2024\n" + "".join(f"{BODY} {n}\n" for n in range(30000)))
     report = import_seeds(site / "seeds", site / "content", site_dir=site)
     assert not report.written and "5 MB limit" in report.skipped[0].message
+
+
+@pytest.mark.parametrize("above", ["Alert: Offices closed Monday because of snow", "|", "—", "Print", "Share this page",
+                                   "U.S. Department of Harbours", "Press Releases", "Ministry of Transport"])
+def test_a_chrome_line_above_the_headline_is_not_the_title(above):
+    r = one("x.txt", f" date 2024-03-04 {above}\nHarbour Budget Approved by Council\n{BODY} {BODY}\n")
+    assert r.title == "Harbour Budget Approved by Council" and r.date == date(2024, 3, 4)

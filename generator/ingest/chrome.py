@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|xing|instagram|youtube|mastodon|tumblr|e-?mail|email|mail|print|drucken|imprimer|imprimir|stampa|share|teilen|partager|compartir|condividi|tweet|copy link|link kopieren|print (?:this )?(?:page|article|release))"
-_SHARE = re.compile(rf"^(?:(?:share|teilen|partager|compartir|condividi|megoszt\w*)(?: (?:this|on|via|auf|sur|en|su))?(?: \w+)?:?\s*)?(?:{_SOCIAL}[\s,|/·•]*)+$", re.I)
+_SHARE = re.compile(rf"^(?:(?:share|teilen|partager|compartir|condividi|megoszt\w*)(?: (?:this|on|via|auf|sur|en|su))?"
+                    rf"(?: (?:page|article|story|release|post|link|seite|artikel|cette page|esta página|x|\w+:))?:?\s*)?"
+                    rf"(?:{_SOCIAL}[\s,|/·•]*)*$", re.I)
 _NAV = re.compile(
     r"^(?:(?:skip|jump) to .{1,40}|zum inhalt|zur navigation|aller au contenu|ir al contenido|vai ai contenuti|"
     r"torna ai contenuti|ugrás a\b.{0,80}|(?:back to|return to|zurück zu[mr]?|retour à(?: la)?|volver a(?:l)?|torna a(?:l|i)?)\s+"

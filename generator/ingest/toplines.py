@@ -20,6 +20,12 @@ TIME_LEAD = re.compile(r"^\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)\b", re.I)
 NUMERIC_DATE_LEAD = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 REPORTING = re.compile(r"^.{0,160}?\b(?:said|says|announced|reported|according to)\b", re.I)
 WIRE_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}(?:,\s*[A-Z][\w.]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
+BANNER = re.compile(r"^(?:alert|breaking(?: news)?|notice|important notice|announcement|weather alert|service alert)\s*[:|–—-]\s", re.I)
+AGENCY = re.compile(r"\b(?:Ministry|Ministerium|Minist[èe]re|Ministerio|Government|Regierung|Gouvernement|Council|"
+                    r"City of|Stadt|Ville de|Ayuntamiento|Administration|Commission|Authority|Embassy|Parliament)\b", re.I)
+AGENCY_LEAD = re.compile(r"^(?:(?:the|u\.\s?s\.|us|federal|state|national|royal|city|county)\s+)?(?:department|ministry|"
+                         r"ministerium|minist[èe]re|ministerio|office|agency|council|government|administration|commission|"
+                         r"authority|embassy|parliament|city of|county of|stadt|ville de|ayuntamiento|bureau)\b", re.I)
 JS_SHELL = re.compile(r"\b(?:enable|requires?)\s+javascript\b", re.I)
 
 
@@ -81,8 +87,20 @@ def pick_title(top: list[str]) -> int:
         candidates.append(i)
     if not candidates:
         return -1
-    longer = [i for i in candidates if len(top[i].split()) >= 3]
-    return longer[0] if longer else candidates[0]
+    chosen = [i for i in candidates if not BANNER.match(top[i])]
+    named = [i for i in chosen if not _agency(top[i])]   # 'U.S. Department of Energy' above the headline
+    longer = [i for i in named if len(top[i].split()) >= 3]
+    return (longer or named or chosen or [-1])[0]
+
+
+def _agency(line: str) -> bool:
+    """A short line that only names an organisation (a section or agency label)."""
+    from .dateline import _ORG_WORDS
+
+    words = line.split()
+    if len(words) > 7 or re.search(r"\b(?:to|will|is|are|was|announces?|says?|opens?|wins?|launch(?:es)?|hails?)\b", line, re.I):
+        return False
+    return bool(AGENCY_LEAD.match(line) or len(words) <= 4 and (_ORG_WORDS.search(words[-1]) or AGENCY.search(words[-1])))
 
 
 def dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
