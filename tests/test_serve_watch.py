@@ -20,6 +20,7 @@ from generator.build import BuildResult
 from generator.changes import ChangeKind, Changes, change_kind
 from generator.config import Config, load_config
 from generator.serve import Builder, Debouncer, LiveServer
+from generator.serve.watch import merged
 from tests.test_serve import ARTICLE, REPO_ROOT, EventClient, article_text, get, make_site, wait_for
 
 
@@ -130,18 +131,22 @@ def test_swap_and_backup_files_alone_trigger_nothing(tmp_path: Path) -> None:
         server.stop()
 
 
+def changed(path: Path) -> Changes:
+    return Changes.classify([path], path.parents[1])
+
+
 def test_debouncer_turns_a_burst_into_one_batch(tmp_path: Path) -> None:
     batches: list[Changes] = []
-    debouncer = Debouncer(batches.append, tmp_path, quiet=0.05, max_wait=2.0)
+    debouncer = Debouncer(batches.append, quiet=0.05, max_wait=2.0)
     try:
         for i in range(20):
-            debouncer.add(tmp_path / f"content/{i % 3}.md")
+            debouncer.add(changed(tmp_path / f"content/{i % 3}.md"))
             time.sleep(0.002)
         wait_for(lambda: batches, 2)
         time.sleep(0.1)
         assert [b.paths for b in batches] == [tuple(tmp_path / f"content/{i}.md" for i in range(3))]
-        assert batches[0].of(ChangeKind.CONTENT) == batches[0].paths       # classified once, by the debouncer
-        debouncer.add(tmp_path / "content/later.md")
+        assert batches[0].of(ChangeKind.CONTENT) == batches[0].paths       # merged, kinds kept
+        debouncer.add(changed(tmp_path / "content/later.md"))
         wait_for(lambda: len(batches) == 2, 2)
         assert batches[1].paths == (tmp_path / "content/later.md",)
     finally:
@@ -150,11 +155,11 @@ def test_debouncer_turns_a_burst_into_one_batch(tmp_path: Path) -> None:
 
 def test_debouncer_flushes_a_steady_stream_by_max_wait(tmp_path: Path) -> None:
     batches: list[Changes] = []
-    debouncer = Debouncer(batches.append, tmp_path, quiet=0.05, max_wait=0.15)
+    debouncer = Debouncer(batches.append, quiet=0.05, max_wait=0.15)
     try:
         stop = time.monotonic() + 0.5
         while time.monotonic() < stop:       # never quiet for 50 ms
-            debouncer.add(tmp_path / "content/busy.md")
+            debouncer.add(changed(tmp_path / "content/busy.md"))
             time.sleep(0.01)
         wait_for(lambda: debouncer.idle(), 2)
         assert 2 <= len(batches) <= 6, len(batches)
@@ -172,12 +177,12 @@ def test_debouncer_never_runs_two_flushes_at_once(tmp_path: Path) -> None:
         seen.append({p.name for p in batch.paths})
         running[0] -= 1
 
-    debouncer = Debouncer(slow, tmp_path, quiet=0.01)
+    debouncer = Debouncer(slow, quiet=0.01)
     try:
-        debouncer.add(tmp_path / "content/a.md")
+        debouncer.add(changed(tmp_path / "content/a.md"))
         time.sleep(0.05)                     # first flush is running
-        debouncer.add(tmp_path / "content/b.md")
-        debouncer.add(tmp_path / "content/c.md")
+        debouncer.add(changed(tmp_path / "content/b.md"))
+        debouncer.add(changed(tmp_path / "content/c.md"))
         wait_for(lambda: len(seen) == 2, 3)
         assert seen == [{"a.md"}, {"b.md", "c.md"}] and not any(overlaps)
     finally:
@@ -242,3 +247,11 @@ def test_serve_command_prints_the_url_and_stops_on_ctrl_c(tmp_path: Path) -> Non
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_burst_merges_into_one_changes_value(tmp_path: Path) -> None:
+    css = Changes.classify([tmp_path / "themes/default/static/a.css"], tmp_path)
+    page = Changes.classify([tmp_path / "content/a.md"], tmp_path)
+    assert merged([css, css]) == css and merged([css]).css_only
+    both = merged([css, page, page])
+    assert not both.css_only and both.of(ChangeKind.CONTENT) == page.paths and both.of(ChangeKind.STATIC) == css.paths

@@ -6,7 +6,6 @@ One idea per module:
   `paths`          which file a request names, safely inside the output folder; loopback Host names
   `ranges`         the byte range a `Range` header asks for
   `server`         the listening socket: request timeouts, a connection cap, out-of-descriptor answers
-  `failures`       an exception out of a build -> the one problem to show, a bug only when it is one
   `events`         the Server-Sent Events hub that tells open pages about each build
   `watch`          watchdog observer over the sources, and the debouncer (one rebuild per save)
   `report`         the build lines and problems printed in the terminal

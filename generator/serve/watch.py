@@ -2,8 +2,9 @@
 
 `Watcher` runs the watchdog observer over `pressroom.toml`, `content/`, `seeds/` and `themes/`
 (folders that appear, vanish or are replaced later included) and drops paths nobody rebuilds for
-(swap and backup files, the output, the cache). `Debouncer` turns an editor's burst of events
-into one call of `flush(changes)`: the paths classified once, as a `Changes` value.
+(swap and backup files, the output, the cache): it classifies each path once, as a `Changes` value
+(`Changes.classify`, the only classification in serve). `Debouncer` merges an editor's burst of them
+into one `Changes` and calls `flush(changes)` once.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from watchdog.events import FileSystemEventHandler
 
 from ..config import CONFIG_NAME
-from ..changes import Changes
+from ..changes import ChangeKind, Changes
 
 DEBOUNCE_SECONDS = 0.05     # quiet time that ends a burst of editor events
 SETTLE_SECONDS = 0.01       # shorter quiet time after an event that ends a save (file closed, renamed into place)
@@ -28,7 +29,7 @@ WATCHED_DIRS = ("content", "seeds", "themes")
 
 
 class Debouncer:
-    """Collects paths and calls `flush(Changes.classify(paths, site_dir))` once no new path arrived for `quiet` seconds.
+    """Collects `Changes` and calls `flush(merged)` once none arrived for `quiet` seconds.
 
     An event that usually ends a save (the file was closed after writing, or renamed into
     place) is `settled`: after it only `settle` seconds of quiet are needed, which keeps
@@ -37,11 +38,10 @@ class Debouncer:
     rebuild make the next batch. A steady stream of events still flushes every `max_wait`.
     """
 
-    def __init__(self, flush: Callable[[Changes], None], site_dir: Path, *, quiet: float = DEBOUNCE_SECONDS,
+    def __init__(self, flush: Callable[[Changes], None], *, quiet: float = DEBOUNCE_SECONDS,
                  settle: float = SETTLE_SECONDS, max_wait: float = MAX_WAIT_SECONDS) -> None:
         self._flush, self.quiet, self.settle, self.max_wait = flush, quiet, min(settle, quiet), max_wait
-        self.site_dir = site_dir
-        self._pending: set[Path] = set()
+        self._pending: list[Changes] = []
         self._first = self._due = 0.0
         self._cond = threading.Condition()
         self._stopped = False
@@ -49,12 +49,14 @@ class Debouncer:
         self._thread = threading.Thread(target=self._run, name="pressroom-debounce", daemon=True)
         self._thread.start()
 
-    def add(self, path: Path, *, settled: bool = False) -> None:
+    def add(self, changes: Changes, *, settled: bool = False) -> None:
+        if not changes:
+            return
         with self._cond:
             now = time.monotonic()
             if not self._pending:
                 self._first = now
-            self._pending.add(path)
+            self._pending.append(changes)
             self._due = now + (self.settle if settled else self.quiet)
             self._cond.notify()
 
@@ -90,15 +92,24 @@ class Debouncer:
                     self._cond.wait(due - now)
                 if self._stopped:
                     return
-                batch, self._pending = self._pending, set()
+                batch, self._pending = self._pending, []
                 self._busy = True
             try:
-                self._flush(Changes.classify(batch, self.site_dir))
+                self._flush(merged(batch))
             except Exception:   # never let one bad batch kill the watcher
                 traceback.print_exc()
             finally:
                 with self._cond:
                     self._busy = False
+
+
+def merged(batch: list[Changes]) -> Changes:
+    """One `Changes` for a burst of them, without classifying any path again."""
+    grouped: dict[ChangeKind, set[Path]] = {}
+    for changes in batch:
+        for kind, paths in changes.by_kind:
+            grouped.setdefault(kind, set()).update(paths)
+    return Changes(batch[0].site_dir, tuple((kind, tuple(sorted(paths))) for kind, paths in grouped.items()))
 
 
 class Watcher:
@@ -151,11 +162,10 @@ class Watcher:
                 self._observer.unschedule(watch)
             except (KeyError, OSError):
                 pass
-        if self._watch_dir(name):
-            for path in sorted(folder.rglob("*")):   # moved in whole: its files produced no events
-                if path.is_file():
-                    self.debouncer.add(path)
-        self.debouncer.add(folder)
+        paths = [folder]
+        if self._watch_dir(name):                    # moved in whole: its files produced no events
+            paths += [path for path in sorted(folder.rglob("*")) if path.is_file()]
+        self.debouncer.add(Changes.classify(paths, self.site_dir))
 
     def notice(self, path: str | bytes, *, settled: bool = False) -> None:
         """One raw file-system event path: keep it if a rebuild may care.
@@ -181,10 +191,11 @@ class Watcher:
                 return
         elif top not in WATCHED_DIRS:
             return
-        if not Changes.classify((file,), self.site_dir):     # nobody rebuilds for it (a swap file...)
+        changes = Changes.classify((file,), self.site_dir)
+        if not changes:                    # nobody rebuilds for it (a swap file...)
             self.debouncer.touch()
             return
-        self.debouncer.add(file, settled=settled)
+        self.debouncer.add(changes, settled=settled)
 
 
 class _WatchHandler(FileSystemEventHandler):
