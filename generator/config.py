@@ -210,8 +210,9 @@ def _values(raw: dict[str, Any], text: str, found: list[Problem]) -> dict[str, A
     for name, value in raw.items():
         line = line_of(name, text)
         if name not in known:
-            hint = _did_you_mean(name, known)
-            found.append(problem(CONFIG_NAME, line, f"unknown key '{name}'{hint}; known keys: {', '.join(sorted(known))}"))
+            close = _did_you_mean(name, known)
+            hint = f"did you mean '{close}'?" if close else f"the known keys are {', '.join(sorted(known))}"
+            found.append(problem(CONFIG_NAME, line, f"unknown key '{name}'; {hint}"))
             continue
         values[name] = _value(name, value, lambda message, at=line: found.append(problem(CONFIG_NAME, at, message)))
     return values
@@ -254,7 +255,7 @@ def _theme_problems(config: Config, text: str) -> list[Problem]:
 
 def _did_you_mean(name: str, known: dict[str, Any]) -> str:
     close = [k for k in sorted(known) if k.startswith(name.lower())] or difflib.get_close_matches(name.lower(), known, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else ""
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
