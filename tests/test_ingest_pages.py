@@ -179,3 +179,18 @@ def test_page_metadata_gives_author_or_issuer_when_no_byline_shows():
     org = page.replace("content='Jo Bloggs'", "content='Springfield Police'")
     r = one("x.html", org)
     assert r.authors == () and r.source == "Springfield Police"
+
+
+def test_json_ld_gives_headline_and_date_when_the_page_shows_neither():
+    page = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour Budget Approved",'
+            ' "datePublished": "2023-06-25T10:00:00+00:00"}</script><title>City of Springfield</title></head>'
+            f"<body><div class='story'><p>{PARA}</p><p>{PARA}</p></div></body></html>")
+    r = one("x.html", page)
+    assert r.title == "Harbour Budget Approved" and r.date == date(2023, 6, 25)
+
+
+def test_og_title_of_a_page_without_h1_loses_the_site_name():
+    page = ("<html><head><meta property='og:title' content='Harbour Budget Approved | City of Springfield'>"
+            "<meta property='og:site_name' content='City of Springfield'><meta property='article:published_time' "
+            f"content='2023-06-25'></head><body><div><p>{PARA}</p><p>{PARA}</p></div></body></html>")
+    assert one("x.html", page).title == "Harbour Budget Approved"

@@ -265,3 +265,22 @@ def test_oversized_item_is_refused_at_import_with_the_limit(tmp_path: Path):
 def test_a_chrome_line_above_the_headline_is_not_the_title(above):
     r = one("x.txt", f" date 2024-03-04 {above}\nHarbour Budget Approved by Council\n{BODY} {BODY}\n")
     assert r.title == "Harbour Budget Approved by Council" and r.date == date(2024, 3, 4)
+
+
+@pytest.mark.parametrize("lead, expected", [
+    ("SPRINGFIELD, Ill., March 4, 2019 /PRNewswire/ -- Acme Harbour Corp. today opened", date(2019, 3, 4)),
+    ("TOWNSVILLE, Country - February 3, 2025 / Some Wire / -- Acme Harbour Corp. today opened", date(2025, 2, 3)),
+])
+def test_wire_dateline_in_the_lead_dates_a_capture(lead, expected):
+    r = one("x.txt", f"Acme Opens Harbour Terminal\n{lead} its new terminal. {BODY}\n{BODY}\n")
+    assert r.date == expected and not r.draft
+
+
+def test_blog_date_line_gives_date_and_author():
+    r = one("x.txt", f"Harbour Budget Approved\nJanuary 17, 2017 at 6:08 PM ET by Jo Bloggs\n{BODY} {BODY}\n")
+    assert r.date == date(2017, 1, 17) and r.authors == ("Jo Bloggs",) and "6:08" not in r.body
+
+
+def test_yearless_wire_dateline_is_flagged_not_guessed():
+    r = one("x.txt", f"Harbour Budget Approved\nSPRINGFIELD, April 21 -- {BODY}\n{BODY}\n")
+    assert r.date is None and any("no year" in why for why in r.review)

@@ -14,7 +14,7 @@ from generator.errors import Problem, PressroomError, fail
 
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
 from .chrome import is_chrome
-from .dates import Found
+from .dates import Found, dateline_date
 from .toplines import date_line, dedupe_repeats, is_label, join_labels, not_an_article, pick_title, secondary
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
@@ -156,7 +156,10 @@ def _top(path: str, kept: list[tuple[int, str]]) -> tuple[_Top, list[tuple[int, 
                 top.authors, top.source = parse_byline(dl[2]) or split_credit(dl[2])
             break
     if top.dateline_at < 0:
-        kept, top.when, top.yearless = date_line(kept)
+        found = date_line(kept)
+        kept, top.when, top.yearless = found.lines, found.value, found.yearless
+        if found.byline and not top.authors:
+            top.authors = (found.byline,)
     head = kept[:top.dateline_at] if top.dateline_at >= 0 else kept[:6]
     top.hints = "\n".join(line for _, line in head if line.lower().rstrip(":") in SECTION_LABELS or is_label(line))
     top.own_date = top.when is not None
@@ -235,10 +238,16 @@ def _body(path: str, rest: list[tuple[int, str]]) -> tuple[list[Block], list]:
 
 def _settle_date(path: str, top: _Top, blocks: list[Block], header_date: date | None) -> None:
     """The lead's '(June 21, 2020)', then the capture header; skip coverage and teasers without a headline."""
+    lead = strip_marks(next((b.text for b in blocks if b.kind == "p"), ""))
     if top.when is None:
-        lm = LEAD_DATE.match(next((b.text for b in blocks if b.kind == "p"), ""))
+        lm = LEAD_DATE.match(lead)
         if lm:
             top.when = parse_month_date(lm.group(0))
+    if top.when is None and (wire := dateline_date(lead)):   # 'PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --'
+        if wire.year_given:
+            top.when = wire.value
+        else:
+            top.yearless = top.yearless or wire
     top.when = top.when or header_date
     if not top.title and top.dateline_at < 0 and not top.own_date:
         secondary(path, next((strip_marks(b.text) for b in blocks if b.kind == "p"), ""))

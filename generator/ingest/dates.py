@@ -76,3 +76,21 @@ def _search(line: str, languages: tuple[str, ...]) -> Found | None:
 def with_year(found: Found, year: int) -> date | None:
     """A yearless date placed in `year` (from the release header or the mail's Date: line)."""
     return make_date(year, found.value.month, found.value.day)
+
+
+WIRE_HEAD = re.compile(r"^(?P<head>[A-ZÀ-Þ(][^\n]{2,150}?)\s(?:--|—|–|-)\s")
+
+
+def dateline_date(lead: str) -> Found | None:
+    """The date of a dateline that opens the lead: 'PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --',
+    'TOWNSVILLE, Country - February 3, 2025 / Wire /', 'WASHINGTON, April 21 --' (no year)."""
+    m = WIRE_HEAD.match(lead)
+    if not m or len(m.group("head").split()) > 16:
+        return None
+    found = find_date(m.group("head"))
+    if found is None:      # 'CITY, Country - February 3, 2025 / Wire /': the date right after the first dash
+        after = lead[m.end(): m.end() + 40]
+        found = find_date(after)
+        if found is None or not after.startswith(found.text[:4]):
+            return None
+    return found

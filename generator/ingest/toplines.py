@@ -3,6 +3,7 @@ not articles (listings, JavaScript shells, degraded text, secondary coverage).""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from generator.errors import PressroomError, Problem
@@ -26,6 +27,7 @@ AGENCY = re.compile(r"\b(?:Ministry|Ministerium|Minist[èe]re|Ministerio|Governm
 AGENCY_LEAD = re.compile(r"^(?:(?:the|u\.\s?s\.|us|federal|state|national|royal|city|county)\s+)?(?:department|ministry|"
                          r"ministerium|minist[èe]re|ministerio|office|agency|council|government|administration|commission|"
                          r"authority|embassy|parliament|city of|county of|stadt|ville de|ayuntamiento|bureau)\b", re.I)
+BLOG_BY = re.compile(r"\s(?:by|von|par|por|di)\s+(?P<who>[A-ZÀ-Þ][\w.'’-]+(?:\s+[A-ZÀ-Þ][\w.'’-]+){1,3})\s*$")
 JS_SHELL = re.compile(r"\b(?:enable|requires?)\s+javascript\b", re.I)
 
 
@@ -49,11 +51,21 @@ def is_caption(line: str, following: list[str]) -> bool:
     return any(nxt != line and nxt.startswith(line) for nxt in following[:2])
 
 
-def date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date | None, Found | None]:
+@dataclass
+class DateLine:
+    """The date line near the top of a capture, and what it also says."""
+
+    lines: list[tuple[int, str]]       # the capture's lines without it
+    value: date | None = None
+    yearless: Found | None = None      # a date seen without a year
+    byline: str = ""                   # 'January 17, 2017 at 6:08 PM ET by Jo Bloggs' -> 'Jo Bloggs'
+
+
+def date_line(kept: list[tuple[int, str]]) -> DateLine:
     """A line near the top whose point is the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
-    '14 de marzo de 2020Headline', 'Szöveg: / | 2017. május 25. 8:16') -> (lines without it, date, a
-    yearless date seen). A headline or sentence that mentions a date is left alone."""
-    yearless = None
+    '14 de marzo de 2020Headline', 'Szöveg: / | 2017. május 25. 8:16', 'Updated December 13, 2022',
+    'January 17, 2017 at 6:08 PM ET by Jo Bloggs'). A headline or sentence that mentions a date is left alone."""
+    result = DateLine(kept)
     for i, (_, line) in enumerate(kept[:12]):
         if len(line.split()) >= 25:
             break                        # the first paragraph: the top is over
@@ -62,14 +74,18 @@ def date_line(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], date 
         found = find_date(line[:120])
         if found is None:
             continue
-        rest_words = len(line.replace(found.text, " ", 1).split())
+        by = BLOG_BY.search(line)
+        bare = line[: by.start()] if by else line
+        rest_words = len(bare.replace(found.text, " ", 1).split())
         if not (line.startswith(found.text[:6]) or rest_words <= 6):
             continue
         if not found.year_given:
-            yearless = yearless or found
+            result.yearless = result.yearless or found
             continue
-        return kept[:i] + kept[i + 1:], found.value, yearless
-    return kept, None, yearless
+        result.lines, result.value = kept[:i] + kept[i + 1:], found.value
+        result.byline = by.group("who") if by else ""
+        return result
+    return result
 
 
 def pick_title(top: list[str]) -> int:
