@@ -20,6 +20,7 @@ from generator.build import BuildResult
 from generator.changes import ChangeKind, Changes, change_kind
 from generator.config import Config, load_config
 from generator.serve import Builder, Debouncer, LiveServer
+from generator.serve.report import Terminal
 from generator.serve.watch import merged
 from tests.test_serve import ARTICLE, REPO_ROOT, EventClient, article_text, get, make_site, wait_for
 
@@ -255,3 +256,13 @@ def test_a_burst_merges_into_one_changes_value(tmp_path: Path) -> None:
     assert merged([css, css]) == css and merged([css]).css_only
     both = merged([css, page, page])
     assert not both.css_only and both.of(ChangeKind.CONTENT) == page.paths and both.of(ChangeKind.STATIC) == css.paths
+
+
+def test_the_terminal_names_the_changed_files_not_their_folders(tmp_path: Path) -> None:
+    templates = tmp_path / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "article.html").write_text("x")
+    terminal = Terminal(io.StringIO(), tmp_path)
+    changes = Changes.classify([tmp_path / "themes", templates, templates / "article.html"], tmp_path)
+    assert terminal.describe(changes.paths) == "themes/default/templates/article.html"
+    assert terminal.describe((tmp_path / "themes",)) == "themes"

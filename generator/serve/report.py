@@ -24,7 +24,8 @@ class Terminal:
         self._had_errors = False
 
     def describe(self, paths: Sequence[Path]) -> str:
-        """The changed files, site-relative: 'content/a.md, content/b.md and 3 more'."""
+        """The changed files, site-relative: 'content/a.md, content/b.md and 3 more' (folders only when no file)."""
+        paths = [path for path in paths if not path.is_dir()] or list(paths)
         names = []
         for path in paths[:3]:
             try:

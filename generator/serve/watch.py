@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from ..config import CONFIG_NAME
 from ..changes import ChangeKind, Changes
@@ -205,13 +205,12 @@ class _WatchHandler(FileSystemEventHandler):
         super().__init__()
         self.watcher = watcher
 
-    def dispatch(self, event: Any) -> None:
-        kind = getattr(event, "event_type", "")
+    def dispatch(self, event: FileSystemEvent) -> None:
+        kind = event.event_type
         if kind in ("opened", "closed_no_write"):
             return
         if event.is_directory and kind == "modified":
             return
-        dest = getattr(event, "dest_path", "")
         self.watcher.notice(event.src_path, settled=kind == "closed")
-        if dest:
-            self.watcher.notice(dest, settled=not event.is_directory)
+        if event.dest_path:                 # a move: where it went (watchdog >= 4 gives every event one)
+            self.watcher.notice(event.dest_path, settled=not event.is_directory)
