@@ -176,3 +176,24 @@ def test_out_of_file_descriptors_it_answers_without_spinning_and_recovers(tmp_pa
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+FORKED = textwrap.dedent("""
+    import os, signal, sys, time
+    from generator.serve import _stop_on_sigterm
+
+    _stop_on_sigterm()
+    child = os.fork()
+    if child == 0:                       # like a worker a process pool forked during a build
+        time.sleep(30)
+        os._exit(0)
+    time.sleep(0.2)
+    os.kill(child, signal.SIGTERM)       # what Pool.terminate() does to its workers
+    _, status = os.waitpid(child, 0)
+    print(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, flush=True)
+""")
+
+
+def test_a_forked_worker_stopped_by_sigterm_goes_quietly() -> None:
+    done = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True, env=ENV, timeout=30)
+    assert done.stdout.strip() == "True" and "Traceback" not in done.stderr, done.stderr

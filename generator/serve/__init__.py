@@ -16,6 +16,7 @@ or SIGTERM, which stop it the same way.
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -94,9 +95,13 @@ def _stop_on_sigterm() -> Any:
         return None
     previous = signal.getsignal(signal.SIGTERM)
     previous = signal.SIG_DFL if previous is None else previous
+    me = os.getpid()
 
     def stop(signum: int, frame: Any) -> None:
         signal.signal(signal.SIGTERM, previous)
+        if os.getpid() != me:            # a worker the engine forked, stopped by its pool: go quietly
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
