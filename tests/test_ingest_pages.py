@@ -194,3 +194,13 @@ def test_og_title_of_a_page_without_h1_loses_the_site_name():
             "<meta property='og:site_name' content='City of Springfield'><meta property='article:published_time' "
             f"content='2023-06-25'></head><body><div><p>{PARA}</p><p>{PARA}</p></div></body></html>")
     assert one("x.html", page).title == "Harbour Budget Approved"
+
+
+def test_press_information_section_with_an_address_is_dropped():
+    body = f"{PARA}\n\n***\n\n## Information for the Press\n\nQuestions can be sent to press@example.org; we answer within a day.\n"
+    assert tidy_body(body) == PARA + "\n"
+
+
+def test_a_street_address_is_not_a_heading():
+    r = one("x.txt", f"Harbour Open House\nMarch 1, 2024 | By Jo Bloggs\n{PARA}\nWhere: City Hall\n101 E. Lake St., Springfield\n{PARA}\n")
+    assert "## 101" not in r.body and "101 E. Lake St., Springfield" in r.body

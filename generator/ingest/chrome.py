@@ -129,12 +129,17 @@ def contact_runs(blocks: list[str]) -> set[int]:
         drop.add(i)
         for j in range(i + 1, len(blocks)):
             text = blocks[j].lstrip("#*_ ").strip()
-            if len(text.split()) > 12 or text.endswith((".", "!", "?")) and not contact_line(text):
+            reach = j == i + 1 and len(text.split()) <= 60 and _reachable(text)   # 'Questions to press@x.org. …'
+            if not reach and (len(text.split()) > 12 or text.endswith((".", "!", "?")) and not contact_line(text)):
                 break
             if blocks[j].startswith("#") and j + 1 < len(blocks) and len(blocks[j + 1].split()) >= 20:
                 break      # a section heading over a paragraph, not a name in the contact list
             drop.add(j)
     return drop
+
+
+def _reachable(text: str) -> bool:
+    return bool(_EMAIL.search(text)) or any(_phone_like(p) for p in _PHONE.findall(text))
 
 
 def trailing_contact(blocks: list[str]) -> int:

@@ -152,7 +152,7 @@ def looks_like_heading(text: str) -> bool:
         return False
     if text[-1] in ".,;:!?\"”’')]" or text[0] in "\"“‘(-*[" or text.startswith("By "):
         return False
-    if is_speaker(text + " ") or re.search(r"\d{1,2}:\d{2}|\s\|\s|\S:\s", text) or LABEL_PREFIX.match(text):
+    if is_speaker(text + " ") or re.search(r"\d{1,2}:\d{2}|\s\|\s|\S:\s|^\d+ [A-Z]", text) or LABEL_PREFIX.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 
