@@ -107,6 +107,8 @@ CHILD = textwrap.dedent("""
                     hoard.append(os.open(os.devnull, os.O_RDONLY))
             except OSError:
                 pass
+        elif command.strip() == "one":      # one descriptor to spare: enough to accept, not to open a file
+            os.close(hoard.pop())
         elif command.strip() == "free":
             for fd in hoard:
                 os.close(fd)
@@ -157,6 +159,9 @@ def test_out_of_file_descriptors_it_answers_without_spinning_and_recovers(tmp_pa
         client.join(20)
         assert answers == [503], answers             # answered (try again), neither hung nor a wrong 404
         assert spent < 0.4, f"the server used {spent:.2f} s of CPU in 1 s while out of descriptors"
+        tell("one")
+        assert request(port, ARTICLE)[0] == 503       # accepted, but the page cannot be opened: not a 404
+        tell("fill")
 
         source = root / "content" / "first.md"
         source.write_text(article_text("First release", "2024-05-01", "Saved while out of descriptors."))
