@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 
+from ..build import BuildResult, SiteBuilder
 from ..changes import Changes
 from ..config import Config
 from ..errors import Problem
-from ..build import BuildResult, SiteBuilder
-from .events import Hub, format_event
 from ..failures import failure_problem, is_bug
+from .events import Hub, format_event
 from .http import make_server
 from .paths import is_loopback
 from .report import BuildOutcome, Terminal
@@ -55,6 +55,10 @@ def _build(builder: Builder) -> BuildResult:
 
 def _rebuild(builder: Builder, changes: Changes) -> BuildResult:
     return builder.rebuild(changes)
+
+
+def _close(builder: Builder) -> None:
+    builder.close()          # saves what rebuilds kept only in memory
 
 
 def _outcome(result: BuildResult) -> BuildOutcome:
@@ -166,7 +170,7 @@ class LiveServer:
 
     def _close_builder(self) -> None:
         try:
-            self.builder.close()            # the builder saves what rebuilds kept only in memory
+            _close(self.builder)
         except Exception as exc:            # never block the exit on the cache
             self.terminal.print(f"warning: could not save the build cache: {exc}")
 
