@@ -219,7 +219,7 @@ def test_front_matter_generic_title_takes_the_heading_or_is_flagged():
 
 
 def test_language_written_only_when_not_the_sites():
-    german = (f"Neue Kita am Hafen\n4. März 2024\nDie Stadt hat am Montag die neue Kita am Hafen eröffnet. Die Arbeiten dauerten zwei Jahre, sagte die Bürgermeisterin. "
+    german = ("Neue Kita am Hafen\n4. März 2024\nDie Stadt hat am Montag die neue Kita am Hafen eröffnet. Die Arbeiten dauerten zwei Jahre, sagte die Bürgermeisterin. "
               "Die Kita bietet Platz für achtzig Kinder und wird von einem freien Träger aus der Nachbarschaft betrieben.")
     assert one("x.txt", german, site_language="en").language == "de"
     assert one("x.txt", german, site_language="de").language == ""

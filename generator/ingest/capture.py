@@ -12,10 +12,11 @@ from datetime import date
 
 from generator.errors import Problem, PressroomError, fail
 
-from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit, MONTHS
+from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit
 from .chrome import is_chrome
 from .dates import Found, dateline_date
-from .toplines import date_line, dedupe_repeats, is_label, join_labels, not_an_article, pick_title, secondary
+from .toplines import (SECTION_LABELS, _date_only, date_line, dedupe_repeats, is_label, join_labels, not_an_article,
+                       pick_title, secondary, title_like)
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
 from .text import Block, classify, clean, is_speaker, strip_line, strip_marks, summary_of, text_blocks, render_blocks
@@ -42,9 +43,6 @@ CHROME = re.compile(r"^(?:" + "|".join([
     r"\d+\s+(?:seconds?|minutes?|hours?|days?)\s+ago", r"Updated\s.*\bago",
     r"-+\s*30\s*-+", r"\\?#{3}", r"-?\s*end\s*-?", r"\*{3}",
 ]) + r")$", re.I)
-SECTION_LABELS = {"spotlight", "face of defense", "news", "news stories", "feature", "features", "press release",
-                  "news release", "release", "releases", "transcript", "transcripts", "speech", "speeches",
-                  "statement", "statements", "advisory", "advisories", "media advisory", "contracts", "story"}
 RELEASE_HEADER = re.compile(r"^(?:Release\s*(?:#|No\.?|Number)\s*\S+|FOR IMMEDIATE RELEASE\.?|IMMEDIATE RELEASE)$", re.I)
 FROM_LINE = re.compile(r"^From (?P<who>.*(?:Public Affairs|Affairs Office|Press Service|News Service|Command|Office))$")
 _PLAIN_DATE = MONTH_DATE.replace("?P<month>", "").replace("?P<day>", "").replace("?P<year>", "")
@@ -55,29 +53,6 @@ TRAILING_STORY_BY = re.compile(r"^(?:Story|Article|Written|Compiled) by\s+(?P<wh
 
 def skip(path: str, what: str) -> PressroomError:
     return PressroomError(Problem(path, 0, f"not an article: {what}", warning=True))
-
-
-def title_like(text: str) -> bool:
-    text = clean(text)
-    words = text.split()
-    if not text or len(text) > 250 or len(words) > 35 or len(text) < 3:
-        return False
-    if text.endswith((":", ",")) or (text.endswith(".") and len(words) > 14 and not text.endswith("..")
-                                     and not re.search(r"\b[A-Z][a-z]{0,4}\.$", text)):   # 'Petoskey, Mich.'
-        return False
-    if match_dateline(text) or _date_only(text) or is_lone_caption(text) or is_meta(text) or parse_byline(text):
-        return False
-    if is_speaker(text) or text[0].islower() or not any(c.isalpha() for c in text):
-        return False
-    return True
-
-
-def _date_only(text: str) -> date | None:
-    text = clean(text)
-    m = re.fullmatch(MONTH_DATE + r"\.?", text)
-    if not m:
-        return None
-    return make_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from generator.errors import fail
 
 from .html import html_lines, lines_to_blocks
 from .model import Release
-from .text import classify, clean, plain_text, render_blocks, strip_marks, summary_of
+from .text import clean, plain_text, render_blocks, strip_marks, summary_of
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -114,7 +114,7 @@ def visible_h1(doc):
 def headline_of(doc, h1: str) -> str:
     """The visible h1 first; og:title, JSON-LD headline and <title> when the h1 is missing, is the
     site's name or a section label, or is only part of a longer headline."""
-    from .capture import is_label
+    from .toplines import is_label
 
     site = _meta(doc, "og:site_name")
     page_title = " ".join(" ".join(doc.xpath("//title//text()")).split())

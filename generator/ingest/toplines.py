@@ -8,9 +8,10 @@ from datetime import date
 
 from generator.errors import PressroomError, Problem
 
-from .dateline import match_dateline
+from .dateline import MONTH_DATE, MONTHS, make_date, match_dateline, parse_byline
 from .dates import Found, find_date
 from .figures import is_lone_caption, is_meta
+from .text import clean, is_speaker
 
 LABEL_WORDS = re.compile(
     r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
@@ -29,6 +30,32 @@ AGENCY_LEAD = re.compile(r"^(?:(?:the|u\.\s?s\.|us|federal|state|national|royal|
                          r"authority|embassy|parliament|city of|county of|stadt|ville de|ayuntamiento|bureau)\b", re.I)
 BLOG_BY = re.compile(r"\s(?:by|von|par|por|di)\s+(?P<who>[A-ZÀ-Þ][\w.'’-]+(?:\s+[A-ZÀ-Þ][\w.'’-]+){1,3})\s*$")
 JS_SHELL = re.compile(r"\b(?:enable|requires?)\s+javascript\b", re.I)
+
+
+SECTION_LABELS = {"spotlight", "face of defense", "news", "news stories", "feature", "features", "press release",
+                  "news release", "release", "releases", "transcript", "transcripts", "speech", "speeches",
+                  "statement", "statements", "advisory", "advisories", "media advisory", "contracts", "story"}
+def title_like(text: str) -> bool:
+    text = clean(text)
+    words = text.split()
+    if not text or len(text) > 250 or len(words) > 35 or len(text) < 3:
+        return False
+    if text.endswith((":", ",")) or (text.endswith(".") and len(words) > 14 and not text.endswith("..")
+                                     and not re.search(r"\b[A-Z][a-z]{0,4}\.$", text)):   # 'Petoskey, Mich.'
+        return False
+    if match_dateline(text) or _date_only(text) or is_lone_caption(text) or is_meta(text) or parse_byline(text):
+        return False
+    if is_speaker(text) or text[0].islower() or not any(c.isalpha() for c in text):
+        return False
+    return True
+
+
+def _date_only(text: str) -> date | None:
+    text = clean(text)
+    m = re.fullmatch(MONTH_DATE + r"\.?", text)
+    if not m:
+        return None
+    return make_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
 
 
 def skip(path: str, what: str) -> PressroomError:
@@ -91,8 +118,6 @@ def date_line(kept: list[tuple[int, str]]) -> DateLine:
 def pick_title(top: list[str]) -> int:
     """Index of the headline among the top lines (after labels and captions), -1 when none is title-like.
     A line of one or two words ('New York', 'UN') yields to a longer title-like line after it."""
-    from .capture import SECTION_LABELS, title_like
-
     candidates = []
     for i, line in enumerate(top):
         if len(line.split()) >= 25:
