@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.errors import PressroomError  # noqa: E402
-from generator.ingest import parse_seed, release_to_markdown  # noqa: E402
+from generator.ingest import read_seed, release_to_markdown  # noqa: E402
 from generator.ingest.chrome import chrome_kind  # noqa: E402
 
 LEFTOVER = re.compile(
@@ -64,7 +64,9 @@ def main() -> int:
         folder = str(path.parent.relative_to(args.folder)) or "."
         rel = path.relative_to(args.folder)
         try:
-            releases = parse_seed(rel, path.read_bytes(), zone=zone)
+            releases, left_out = read_seed(rel, path.read_bytes(), zone=zone)
+            counts[folder]["items left out"] += len(left_out)
+            reasons += [f"  {'item':8} {p}" for p in left_out]
         except PressroomError as exc:
             kind = "skipped" if exc.problem.warning else "failed"
             counts[folder][kind] += 1
@@ -100,7 +102,7 @@ def report(counts: dict[str, Counter], reasons: list[str], drafts: list[str], le
         total.update(c)
         print(f"{folder:40} {c['imported']:8} {c['releases']:8} {c['drafts']:7} {c['skipped']:7} {c['failed']:6}")
     print(f"{'TOTAL':40} {total['imported']:8} {total['releases']:8} {total['drafts']:7} {total['skipped']:7} "
-          f"{total['failed']:6}   ({seconds:.2f}s)")
+          f"{total['failed']:6}   ({seconds:.2f}s; feed items left out: {total['items left out']})")
     if reasons:
         print("\nnot imported:")
         print("\n".join(reasons))

@@ -284,3 +284,14 @@ def test_blog_date_line_gives_date_and_author():
 def test_yearless_wire_dateline_is_flagged_not_guessed():
     r = one("x.txt", f"Harbour Budget Approved\nSPRINGFIELD, April 21 -- {BODY}\n{BODY}\n")
     assert r.date is None and any("no year" in why for why in r.review)
+
+
+def test_each_teaser_item_left_out_of_a_feed_is_reported(tmp_path: Path):
+    site = _site(tmp_path)
+    feed = ("<rss><channel><title>City</title>"
+            f"<item><title>Full</title><pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate><description>{BODY}</description></item>"
+            "<item><title>Only a title</title><link>https://example.org/x</link></item></channel></rss>")
+    (site / "seeds" / "f.rss").write_text(feed)
+    report = import_seeds(site / "seeds", site / "content", site_dir=site)
+    assert len(report.written) == 1
+    assert [p.warning for p in report.skipped] == [True] and "Only a title" in report.skipped[0].message

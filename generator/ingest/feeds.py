@@ -85,6 +85,11 @@ def split_items(text: str) -> list[tuple[str, str]]:
 
 
 def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Release]:
+    return read_feed(path, text, vocabulary)[0]
+
+
+def read_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> tuple[list[Release], list[Problem]]:
+    """(releases, one problem per item left out: a teaser, an empty item, an item without a title)."""
     items = split_items(text)
     if len(items) > MAX_ITEMS:
         raise fail(path, 0, f"a feed with {len(items)} items, over the limit of {MAX_ITEMS}; split it")
@@ -95,15 +100,18 @@ def parse_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> list[Releas
     channel_link = _plain(_field(head, "link"))     # the base for relative links in items without their own
     if not re.match(r"^https?://[^/?#\s]", channel_link, re.I):
         channel_link = ""
-    releases, first_error = [], None
+    releases, left_out = [], []
     for _, block in items:
         try:
             releases.append(_item(path, block, channel_title, channel_link, vocabulary))
         except PressroomError as exc:
-            first_error = first_error or exc
+            left_out.append(exc.problem)
     if not releases:
-        raise first_error or fail(path, 0, "no usable item in this feed")
-    return releases
+        if left_out and all(p.warning for p in left_out):
+            raise PressroomError(Problem(path, 0, f"not an article: none of the {len(items)} items has a body "
+                                                  "(titles, links or teasers only)", warning=True))
+        raise PressroomError(left_out[0]) if left_out else fail(path, 0, "no usable item in this feed")
+    return releases, left_out
 
 
 TEASER = re.compile(r"""class=["'][^"']*\b(?:teaser|excerpt|summary|abstract|intro)""", re.I)

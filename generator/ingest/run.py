@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from generator.errors import PressroomError, Problem, fail, problem
 
-from . import MAX_CONTENT_BYTES, MAX_SEED_BYTES, parse_seed
+from . import MAX_CONTENT_BYTES, MAX_SEED_BYTES, read_seed
 from .model import Release
 from .writer import content_path, inside, read_text, release_to_markdown, seed_of, untouched, write_atomic
 
@@ -85,7 +85,9 @@ def _parse(run: _Run, seed: Path, rel: str, vocabulary: Sequence[str], zone: tzi
         size = seed.stat().st_size
         if size > MAX_SEED_BYTES:
             raise fail(rel, 0, f"seed is {size // 1024 // 1024} MB, over the {MAX_SEED_BYTES // 1024 // 1024} MB limit")
-        releases = parse_seed(PurePath(rel), seed.read_bytes(), vocabulary=vocabulary, zone=zone, site_language=language)
+        releases, left_out = read_seed(PurePath(rel), seed.read_bytes(), vocabulary=vocabulary, zone=zone,
+                                       site_language=language)
+        run.skipped.extend(left_out)
         if not releases:
             raise fail(rel, 0, "no article found in this file")
     except OSError as exc:
