@@ -108,8 +108,8 @@ def read_feed(path: str, text: str, vocabulary: tuple[str, ...]) -> tuple[list[R
             left_out.append(exc.problem)
     if not releases:
         if left_out and all(p.warning for p in left_out):
-            raise PressroomError(Problem(path, 0, f"not an article: none of the {len(items)} items has a body "
-                                                  "(titles, links or teasers only)", warning=True))
+            raise PressroomError(Problem(path, 0, f"not an article: no body in any of the {len(items)} "
+                                                  "items (titles, links or teasers only)", warning=True))
         raise PressroomError(left_out[0]) if left_out else fail(path, 0, "no usable item in this feed")
     return releases, left_out
 
