@@ -295,3 +295,14 @@ def test_each_teaser_item_left_out_of_a_feed_is_reported(tmp_path: Path):
     report = import_seeds(site / "seeds", site / "content", site_dir=site)
     assert len(report.written) == 1
     assert [p.warning for p in report.skipped] == [True] and "Only a title" in report.skipped[0].message
+
+
+def test_a_draft_edited_by_hand_is_kept_and_not_listed_again(tmp_path: Path):
+    site = _site(tmp_path)
+    (site / "seeds" / "undated.txt").write_text(f"Ferry News\n{BODY}\n")
+    first = import_seeds(site / "seeds", site / "content", site_dir=site)
+    (path,) = first.written
+    assert [p for p, _ in first.review] == [path]
+    path.write_text(path.read_text().replace("date: null", "date: 2024-03-04"))
+    again = import_seeds(site / "seeds", site / "content", site_dir=site)
+    assert again.kept == (path,) and again.review == () and "2024-03-04" in path.read_text()

@@ -112,13 +112,14 @@ def _write(run: _Run, release: Release, rel: str) -> Path | None:
                                            f"{MAX_CONTENT_BYTES // 1024 // 1024} MB limit of a content file; split the seed"))
         return None
     run.taken.add(target)
+    current = read_text(target)
+    if current is not None and current != text and not untouched(current) and not run.force:
+        run.kept.append(target)      # edited by hand: the editor has it; not listed for review again
+        return target
     if release.draft:
         run.review.append((target, release.review or ("check the title and date",)))
-    current = read_text(target)
     if current == text:
         run.unchanged.append(target)
-    elif current is not None and not untouched(current) and not run.force:
-        run.kept.append(target)
     else:
         write_atomic(target, text)
         run.written.append(target)
