@@ -21,16 +21,20 @@ One idea per module, in the order data flows:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..config import Config
 from .builder import SiteBuilder
 from .result import BuildResult
 
 
-def build(config: Config, *, strict: bool = False, run_import: bool = True, search: bool = True) -> BuildResult:
+def build(config: Config, *, strict: bool = False, run_import: bool = True, search: bool = True,
+          progress: Callable[[str, int], None] | None = None) -> BuildResult:
     """`pressroom build`: the recipe, through the cache; a no-change build answers from the last build's record.
 
-    `search=False` skips Pagefind and carries the previous index over."""
-    return SiteBuilder(config, search=search, strict=strict, run_import=run_import, one_shot=True).build()
+    `search=False` skips Pagefind and carries the previous index over; `progress(stage, count)` hears each stage."""
+    return SiteBuilder(config, search=search, strict=strict, run_import=run_import, one_shot=True,
+                       progress=progress).build()
 
 
 __all__ = ["BuildResult", "SiteBuilder", "build"]

@@ -45,7 +45,8 @@ class SiteBuilder:
 
     def __init__(self, config: Config, *, search: bool = False, strict: bool = False, run_import: bool = True,
                  overrides: dict[str, object] | None = None, one_shot: bool = False,
-                 say: Callable[[str], None] | None = None) -> None:
+                 say: Callable[[str], None] | None = None,
+                 progress: Callable[[str, int], None] | None = None) -> None:
         self.config = config
         self.search = search
         self.strict = strict
@@ -53,6 +54,7 @@ class SiteBuilder:
         self.overrides = dict(overrides or {})
         self.one_shot = one_shot
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.progress = progress or (lambda stage, count: None)   # (stage, items), e.g. ('render', 2400)
         self.lock = threading.RLock()
         self.last: BuildResult | None = None
         self.cache = DiskCache(config.site_dir)
@@ -118,15 +120,19 @@ class SiteBuilder:
         config = self.config
         problems = Problems(self.strict)
         check_output_dir(config.output_dir, config.site_dir)
+        self.progress("import", 0)
         imported = import_new_seeds(config, problems) if self.run_import else 0
         self._prepare()
+        self.progress("scan", 0)
         files = self._scan()
         if self.one_shot and not self._ready:
             done = self._unchanged(files, problems, imported, started)
             if done is not None:
                 return done
+        self.progress("parse", len(files))
         self._parse(files)
         articles = self._select(problems)
+        self.progress("model", len(articles))
         site = self._model.full(articles)
         self._articles = articles
         old = self._trusted_output()
@@ -227,11 +233,13 @@ class SiteBuilder:
         assert self.renderer is not None
         staging = make_staging(output_dir) if staged else None
         try:
+            self.progress("render", len(plan.render))
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
                                   plan, old, new, staging)
             removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
             index = self.search and config.search and (bool(out.written) or not (output_dir / SEARCH_DIR).is_dir())
             seconds: list[float] = []
+            self.progress("write", len(out.payload))
             if staging is None:
                 new.build_id, new.stats = old.build_id, old.stats
                 write_in_place(output_dir, out.payload, removed)
@@ -258,6 +266,7 @@ class SiteBuilder:
 
     def _index(self, folder: Path, problems: Problems) -> float:
         """Pagefind over `folder`; a missing or failing Pagefind is a warning, not an error."""
+        self.progress("index", 0)
         result = search_index.index_site(folder)
         if not result.ok:
             problems.add(problem(f"{self.config.output}/{search_index.INDEX_DIR}", 0, result.message, warning=True))
