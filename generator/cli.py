@@ -1,19 +1,25 @@
-"""`pressroom` command line: init, import, build, serve."""
+"""`pressroom` command line: init, import, build, serve, new, check."""
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError
 
 from . import __version__
-from .config import CONFIG_NAME, load_config
+from .config import CONFIG_NAME, Config, load_config
 from .errors import BuildStopped, PressroomError, Problem, fail
 from .failures import failure_problem, is_bug
 from .ingest import import_seeds
+from .progress import CHECK_STAGES, ProgressFn, progress_for
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +94,29 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", metavar="PORT", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--no-open", action="store_true", help="do not open a browser")
     serve_cmd.set_defaults(run=run_serve)
+    _authoring_commands(commands)
     return parser
+
+
+def _authoring_commands(commands: argparse._SubParsersAction) -> None:
+    new_cmd = commands.add_parser("new", help="write a new draft release from the archetype and print its path",
+                                  description="Write content/YYYY/slug.md from archetypes/release.md (the site's, "
+                                              "else the theme's), dated now in the site's timezone, draft: true. "
+                                              "Never overwrites: a second one is slug-2.md.")
+    new_cmd.add_argument("title", metavar="TITLE", help="the release's title, e.g. \"County opens cooling centres\"")
+    new_cmd.add_argument("--site", metavar="DIR", type=Path, default=Path("."), help="site folder (default: current folder)")
+    new_cmd.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    new_cmd.set_defaults(run=run_new)
+
+    check_cmd = commands.add_parser("check", help="build, then check every internal link, image, anchor and feed",
+                                    description="Build the site, then check every internal link, image and anchor "
+                                                "of every page and every feed, under the base path. Exits 1 and "
+                                                "prints 'page: broken link -> target' lines when one is broken.")
+    _site_options(check_cmd)
+    check_cmd.add_argument("--output", metavar="DIR", help="output folder (default: from pressroom.toml, else _site)")
+    check_cmd.add_argument("--base-url", metavar="URL", help="public URL of the site, e.g. https://me.github.io/repo/")
+    check_cmd.add_argument("--quiet", action="store_true", help="print only errors, broken links and the summary")
+    check_cmd.set_defaults(run=run_check, strict=False)
 
 
 def _site_options(command: argparse.ArgumentParser) -> None:
@@ -113,26 +141,69 @@ def require_site(folder: Path) -> None:
                    "pass --site with the site folder, or create one with `pressroom init DIR`")
 
 
-def run_build(args: argparse.Namespace) -> int:
+def _build_config(args: argparse.Namespace) -> Config:
     require_site(args.site)
     output = str(Path(args.output).resolve()) if args.output else None
-    config = load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
+    return load_config(args.site, base_url=args.base_url, output=output, drafts=args.drafts or None)
+
+
+def _build(args: argparse.Namespace, config: Config, progress: ProgressFn) -> BuildResult | None:
+    """Build as `build` and `check` do; None (after saying why) when the build stopped."""
     from .build import build
 
     try:
-        result = build(config, strict=args.strict)
+        return build(config, strict=args.strict, progress=progress)
     except (PressroomError, OSError, TemplateError, RecursionError) as exc:
         if is_bug(exc):
             raise
+        getattr(progress, "close", lambda: None)()
         found = exc.problems if isinstance(exc, PressroomError) else (failure_problem(exc, config.site_dir),)
         for item in found:
             print(f"error: {item}", file=sys.stderr)
         print(f"not built: {len(found)} {'error' if len(found) == 1 else 'errors'}; "
               f"the previous site in {config.output_dir} is unchanged", file=sys.stderr)
+        return None
+
+
+def run_build(args: argparse.Namespace) -> int:
+    config = _build_config(args)
+    with progress_for(sys.stderr, args.quiet) as progress:
+        result = _build(args, config, progress)
+    if result is None:
         return 1
     print_problems(result.problems, quiet=args.quiet)
     print(f"{'built' if not result.errors else 'built with errors'}: {result.summary()} -> {config.output_dir}")
     return 1 if result.errors else 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .check import check_output
+
+    started = time.perf_counter()
+    config = _build_config(args)
+    with progress_for(sys.stderr, args.quiet, CHECK_STAGES) as progress:
+        result = _build(args, config, progress)
+        if result is None:
+            return 1
+        progress("check", result.pages)
+        report = check_output(config.output_dir, config.base_url)
+    print_problems(result.problems, quiet=args.quiet)
+    for line in report.lines():
+        print(line)
+    failed = bool(result.errors) or not report.ok
+    print(f"{'check failed' if failed else 'checked'}: {report.summary()}, {len(result.errors)} build errors "
+          f"in {time.perf_counter() - started:.2f} s -> {config.output_dir}")
+    return 1 if failed else 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .archetype import new_release
+
+    require_site(args.site)
+    config = load_config(args.site)
+    path = new_release(config, args.title)
+    print(args.site / path.relative_to(config.site_dir))
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:

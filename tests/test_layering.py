@@ -15,6 +15,7 @@ LAYERS = [
     {"__main__"},
     {"cli"},
     {"serve"},
+    {"check", "progress", "archetype"},   # check: pure functions over a built output; progress: the build's line
     {"build"},
     {"changes", "scaffold"},
     {"render", "feeds", "search"},

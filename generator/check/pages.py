@@ -1,0 +1,82 @@
+"""The links, images and anchors of one built HTML page, read with lxml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+# (element, attribute, what it is): every place a page names another file of the site.
+LINK_ATTRIBUTES = (("a", "href", "link"), ("area", "href", "link"), ("link", "href", "link"),
+                   ("img", "src", "image"), ("source", "src", "image"), ("video", "poster", "image"),
+                   ("video", "src", "file"), ("audio", "src", "file"), ("track", "src", "file"),
+                   ("script", "src", "script"), ("iframe", "src", "link"), ("embed", "src", "file"),
+                   ("object", "data", "file"), ("form", "action", "link"))
+SRCSET = (("img", "srcset"), ("source", "srcset"))
+SHARE_META = frozenset({"og:image", "og:url", "twitter:image", "og:image:url", "og:image:secure_url"})
+_REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)['\"]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str     # as written in the page
+    kind: str       # 'link', 'image', 'script', 'file'
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+    problem: str = ""       # the page itself could not be read
+
+
+def read_page(path: Path) -> Page:
+    """Every id (and `<a name>`) a fragment may point at, and every link, image and file the page uses."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Page(frozenset(), (), f"cannot read it ({exc.strerror})")
+    if not data.strip():
+        return Page(frozenset(), (), "empty page")
+    try:
+        root = lxml.html.document_fromstring(data)
+    except (etree.ParserError, ValueError) as exc:
+        return Page(frozenset(), (), f"not HTML ({exc})")
+    ids = {str(value) for value in root.xpath("//@id")} | {str(v) for v in root.xpath("//a/@name")}
+    return Page(frozenset(ids), tuple(page_links(root)))
+
+
+def page_links(root: lxml.html.HtmlElement) -> list[Link]:
+    """Links in document order, by the table above, plus srcset candidates, share images and meta refresh."""
+    found: list[Link] = []
+    wanted = {tag for tag, _, _ in LINK_ATTRIBUTES} | {tag for tag, _ in SRCSET} | {"meta"}
+    for element in root.iter(*wanted):
+        tag = element.tag
+        for name, attribute, kind in LINK_ATTRIBUTES:
+            value = element.get(attribute) if name == tag else None
+            if value is not None and value.strip():
+                found.append(Link(value, kind))
+        for name, attribute in SRCSET:
+            if name == tag and element.get(attribute):
+                found.extend(Link(candidate, "image") for candidate in srcset_urls(element.get(attribute)))
+        if tag == "meta":
+            found.extend(_meta_links(element))
+    return found
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a srcset ('a.jpg 1x, b.jpg 2x')."""
+    return [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+def _meta_links(element: lxml.html.HtmlElement) -> list[Link]:
+    if (element.get("http-equiv") or "").lower() == "refresh":
+        match = _REFRESH.match(element.get("content") or "")
+        return [Link(match.group(1), "link")] if match and match.group(1).strip() else []
+    name = (element.get("property") or element.get("name") or "").lower()
+    content = element.get("content") or ""
+    if name in SHARE_META and content.strip():
+        return [Link(content, "image" if "image" in name else "link")]
+    return []
