@@ -204,3 +204,15 @@ def test_press_information_section_with_an_address_is_dropped():
 def test_a_street_address_is_not_a_heading():
     r = one("x.txt", f"Harbour Open House\nMarch 1, 2024 | By Jo Bloggs\n{PARA}\nWhere: City Hall\n101 E. Lake St., Springfield\n{PARA}\n")
     assert "## 101" not in r.body and "101 E. Lake St., Springfield" in r.body
+
+
+def test_short_lines_after_an_including_colon_are_a_list():
+    text = (f"Harbour Report Published\nMarch 1, 2024 | By Jo Bloggs\n{PARA}\nThe report covers a range of topics including:\n"
+            f"The best times to sail\nHow to book a berth\nMonitoring the tides\n{PARA}\n")
+    r = one("x.txt", text)
+    assert "including:\n\n- The best times to sail\n- How to book a berth\n- Monitoring the tides\n\n" in r.body
+
+
+def test_wire_distributed_release_is_a_release_not_a_wire_story():
+    text = f"Acme Opens Harbour Terminal\nSPRINGFIELD, Ill., March 4, 2019 /PRNewswire/ -- Acme today opened. {PARA}\n{PARA}\n"
+    assert one("x.txt", text).kind == "release"

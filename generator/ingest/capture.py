@@ -150,7 +150,8 @@ def _top(path: str, kept: list[tuple[int, str]]) -> tuple[_Top, list[tuple[int, 
         break
     if not top.title:
         first = kept[0][1]
-        why = ("the first line is a photo caption" if is_lone_caption(first) or len(first.split()) > 35
+        why = ("the first line is a photo caption" if is_lone_caption(first)
+               else "the text starts with its first paragraph" if len(first.split()) > 35
                else "the capture starts with a release header, not a headline" if _date_only(first)
                else f"the first line ('{first[:60]}') is not a headline")
         top.review.append(f"no headline found ({why}): write the title")

@@ -169,19 +169,36 @@ def text_blocks(lines: list[str], *, headings: bool = True) -> list[Block]:
 
     texts = [clean(line) for line in lines]
     texts = [t for t in texts if t]
+    listing = False      # short lines after 'including:' are the items of a list whose bullets were lost
     for i, text in enumerate(texts):
         bullet = BULLET.match(text)
         if bullet:
             items.append(text[bullet.end():])
             continue
-        flush()
         nxt = texts[i + 1] if i + 1 < len(texts) else ""
-        if headings and looks_like_heading(text) and nxt and not looks_like_heading(nxt):
+        if listing and _item_like(text) and (items or _item_like(nxt)):
+            items.append(text)
+            continue
+        flush()
+        listing = text.endswith(":") and len(text.split()) >= 4 and _item_like(nxt)
+        if headings and looks_like_heading(text) and nxt and not looks_like_heading(nxt) and _paragraph_like(nxt):
             blocks.append(Block("h", text))
         else:
             blocks.append(Block("p", text))
     flush()
     return blocks
+
+
+def _paragraph_like(text: str) -> bool:
+    """What follows a subheading: a sentence or a list, not another short line (an address, a name)."""
+    text = strip_marks(text)
+    return len(text.split()) >= 8 or text.endswith((".", "!", "?", ":", "”", '"')) or bool(BULLET.match(text))
+
+
+def _item_like(text: str) -> bool:
+    """A short line without a sentence's end: one item of a list."""
+    text = strip_marks(text)
+    return bool(text) and len(text.split()) <= 12 and not text.endswith((".", "!", "?", ":")) and not is_speaker(text)
 
 
 # ---------------------------------------------------------------- Markdown output
@@ -326,6 +343,8 @@ def classify(title: str, blocks: list[Block], *, source: str = "", hints: str = 
         return "wire"
     if re.search(r"\b(?:Media Advisory|Advisory|Media Availability|Public Schedule)\b", marks, re.I):
         return "advisory"
-    if re.search(r"\b(?:FOR IMMEDIATE RELEASE|Release #|News Release|Press Release)\b", marks, re.I):
-        return "release"
+    if re.search(r"\b(?:FOR IMMEDIATE RELEASE|Release #|News Release|Press Release)\b", marks, re.I) \
+            or re.search(r"/\s*(?:PRNewswire|GLOBE NEWSWIRE|CNW|Business Wire|EQS Newswire|ACCESSWIRE)[^/]{0,30}/|"
+                         r"\((?:GLOBE NEWSWIRE|BUSINESS WIRE|PRNewswire|Newsfile Corp\.)\)", lead, re.I):
+        return "release"     # a wire-distributed press release, not a wire story
     return ""
