@@ -208,9 +208,9 @@ def test_a_street_address_is_not_a_heading():
 
 def test_short_lines_after_an_including_colon_are_a_list():
     text = (f"Harbour Report Published\nMarch 1, 2024 | By Jo Bloggs\n{PARA}\nThe report covers a range of topics including:\n"
-            f"The best times to sail\nHow to book a berth\nMonitoring the tides\n{PARA}\n")
+            f"The best times to sail\nHow to book a berth\nMonitoring the tides\nThe report is free to read online at the harbour office.\n")
     r = one("x.txt", text)
-    assert "including:\n\n- The best times to sail\n- How to book a berth\n- Monitoring the tides\n\n" in r.body
+    assert "including:\n\n- The best times to sail\n- How to book a berth\n- Monitoring the tides\n\nThe report is free" in r.body
 
 
 def test_wire_distributed_release_is_a_release_not_a_wire_story():
