@@ -65,6 +65,8 @@ def test_phone_numbers_are_not_dates(line):
     ("Foto Genérica", "media placeholder"), ("Original-Content von: Stadt X, übermittelt durch Y", "syndication"),
     ("Documentos adjuntos", "download"), ("Nombre del documentoDescarga", "download"), ("Publié le", "boilerplate"),
     ("Rückfragen bitte an:", "contact"),
+    ("Damit wir Ihnen ein gutes Besucher-Erlebnis bieten können, verwendet diese Seite Cookies.", "boilerplate"),
+    ("Ce site utilise des cookies pour améliorer votre expérience.", "boilerplate"),
 ])
 def test_chrome_kinds(line, kind):
     assert chrome_kind(line) == kind
@@ -73,6 +75,7 @@ def test_chrome_kinds(line, kind):
 @pytest.mark.parametrize("line", ["Search and rescue teams found two people.", "Back to school: city opens three schools",
                                   "Oct. 30, 2024 | By Jo Bloggs, City News", "(c) the terminal is open to all ferries;",
                                   "U.S. reporters: 1-800-555-0100", "Publié le 16 avril 2018 par la mairie",
+                                  "The scouts sold 10,000 cookies this year at the harbour market.",
                                   "Navigation systems were upgraded at the airport.", "The contact group meets in May."])
 def test_article_sentences_are_not_chrome(line):
     assert chrome_kind(line) == ""

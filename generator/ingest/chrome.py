@@ -52,6 +52,8 @@ _BOILERPLATE = re.compile(
     r"^(?:(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d)).{0,150}|.{0,100}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
     r"todos los derechos reservados).{0,20}|"
     r"this (?:site|website) uses cookies|we use cookies|cookies?\b.{0,120}(?:accept|akzeptieren|accepter|aceptar)|"
+    r"(?=.{0,200}\bcookies?\b)(?=.{0,200}\b(?:site|website|seite|webseite|page|browser|besucher\w*|visitors?|"
+    r"experience|erlebnis|navigation|utilis\w+|usamos|utilizamos|sitio|sito)\b).{10,300}|"
     r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
     r"advertisement|anzeige|publicité|publicidad|"
     r"(?:publié le|published(?: on)?|posted(?: on)?|veröffentlicht(?: am)?|publicado(?: el)?|pubblicato(?: il)?)\s*:?|"
