@@ -63,7 +63,7 @@ def test_phone_numbers_are_not_dates(line):
     ("© 2024 City of Springfield", "boilerplate"), ("Alle Rechte vorbehalten.", "boilerplate"),
     ("-30-", "end mark"), ("###", "end mark"), ("Statements | Spokesperson for the Mayor", "navigation"),
     ("Foto Genérica", "media placeholder"), ("Original-Content von: Stadt X, übermittelt durch Y", "syndication"),
-    ("Documentos adjuntos", "download"), ("Nombre del documentoDescarga", "download"), ("Publié le", "boilerplate"),
+    ("Documentos adjuntos", "download"), ("Nombre del documentoDescarga", "download"), ("Publié le", "boilerplate"), ("Mis en ligne le", "boilerplate"), ("Last updated:", "boilerplate"),
     ("Rückfragen bitte an:", "contact"),
     ("Damit wir Ihnen ein gutes Besucher-Erlebnis bieten können, verwendet diese Seite Cookies.", "boilerplate"),
     ("Ce site utilise des cookies pour améliorer votre expérience.", "boilerplate"),

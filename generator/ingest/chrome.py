@@ -56,7 +56,9 @@ _BOILERPLATE = re.compile(
     r"experience|erlebnis|navigation|utilis\w+|usamos|utilizamos|sitio|sito)\b).{10,300}|"
     r"(?:sorry, )?(?:you need to|please) enable javascript.{0,60}|javascript (?:is )?required.{0,60}|"
     r"advertisement|anzeige|publicité|publicidad|"
-    r"(?:publié le|published(?: on)?|posted(?: on)?|veröffentlicht(?: am)?|publicado(?: el)?|pubblicato(?: il)?)\s*:?|"
+    r"(?:publié le|mis en ligne(?: le)?|mis à jour le|date de publication|published(?: on)?|posted(?: on)?|"
+    r"(?:last )?updated(?: on)?|publication date|veröffentlicht(?: am)?|erstellt am|zuletzt aktualisiert(?: am)?|"
+    r"publicado(?: el)?|fecha de publicación|actualizado(?: el)?|pubblicato(?: il)?)\s*:?|"
     r"(?:categor(?:y|ies)|tags?|filed under|posted in|schlagwörter|kategorie|catégories?|categorías?|etiquetas?)\s*:.{0,200})$", re.I)
 _MEDIA = re.compile(r"^(?:foto|photo|image|picture|bild|imagen|immagine|vidéo|video|audio)(?: [\wáéíóú]+){0,2}$", re.I)
 _BREADCRUMB = re.compile(r"^(?!.*\d)(?!.*\b[Bb]y\s)[^|.!?:]{1,60}(?:\s[|»›]\s[^|.!?]{1,60})+$")   # no date, no byline
