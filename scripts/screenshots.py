@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch(pw)
         for theme in dict.fromkeys(t for t, *_ in shots):
             out = Path(tmp) / theme
-            with serve_under(out, "/") as base:
-                result = build(load_config(args.site, output=str(out), base_url=base, theme=theme), run_import=False)
+            config = load_config(args.site, output=str(out), theme=theme)   # the site's own base_url and base path
+            with serve_under(out, config.base_path) as base:
+                result = build(config, run_import=False)
                 print(theme, result.summary())
                 pages = pick_pages(out)
                 for _, name, width, scheme in (shot for shot in shots if shot[0] == theme):
