@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 # (element, attribute, what it is): every place a page names another file of the site.
@@ -16,6 +15,10 @@ LINK_ATTRIBUTES = (("a", "href", "link"), ("area", "href", "link"), ("link", "hr
                    ("object", "data", "file"), ("form", "action", "link"))
 SRCSET = (("img", "srcset"), ("source", "srcset"))
 SHARE_META = frozenset({"og:image", "og:url", "twitter:image", "og:image:url", "og:image:secure_url"})
+_BY_TAG: dict[str, list[tuple[str, str]]] = {"meta": []}
+for _tag, _attribute, _kind in LINK_ATTRIBUTES + tuple((tag, attribute, "image") for tag, attribute in SRCSET):
+    _BY_TAG.setdefault(_tag, []).append((_attribute, _kind))
+_PARSER = etree.HTMLParser(no_network=True)      # plain elements: faster than lxml.html's, all this needs
 _REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)['\"]?\s*$", re.IGNORECASE)
 
 
@@ -41,27 +44,28 @@ def read_page(path: Path) -> Page:
     if not data.strip():
         return Page(frozenset(), (), "empty page")
     try:
-        root = lxml.html.document_fromstring(data)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(data, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         return Page(frozenset(), (), f"not HTML ({exc})")
+    if root is None:
+        return Page(frozenset(), (), "not HTML")
     ids = {str(value) for value in root.xpath("//@id")} | {str(v) for v in root.xpath("//a/@name")}
     return Page(frozenset(ids), tuple(page_links(root)))
 
 
-def page_links(root: lxml.html.HtmlElement) -> list[Link]:
+def page_links(root: etree._Element) -> list[Link]:
     """Links in document order, by the table above, plus srcset candidates, share images and meta refresh."""
     found: list[Link] = []
-    wanted = {tag for tag, _, _ in LINK_ATTRIBUTES} | {tag for tag, _ in SRCSET} | {"meta"}
-    for element in root.iter(*wanted):
-        tag = element.tag
-        for name, attribute, kind in LINK_ATTRIBUTES:
-            value = element.get(attribute) if name == tag else None
-            if value is not None and value.strip():
+    for element in root.iter(*_BY_TAG):
+        for attribute, kind in _BY_TAG[element.tag]:
+            value = element.get(attribute)
+            if not value:
+                continue
+            if attribute == "srcset":
+                found.extend(Link(candidate, "image") for candidate in srcset_urls(value))
+            elif value.strip():
                 found.append(Link(value, kind))
-        for name, attribute in SRCSET:
-            if name == tag and element.get(attribute):
-                found.extend(Link(candidate, "image") for candidate in srcset_urls(element.get(attribute)))
-        if tag == "meta":
+        if element.tag == "meta":
             found.extend(_meta_links(element))
     return found
 
@@ -71,7 +75,7 @@ def srcset_urls(value: str) -> list[str]:
     return [part.split()[0] for part in value.split(",") if part.strip()]
 
 
-def _meta_links(element: lxml.html.HtmlElement) -> list[Link]:
+def _meta_links(element: etree._Element) -> list[Link]:
     if (element.get("http-equiv") or "").lower() == "refresh":
         match = _REFRESH.match(element.get("content") or "")
         return [Link(match.group(1), "link")] if match and match.group(1).strip() else []

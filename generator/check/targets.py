@@ -27,7 +27,8 @@ class Resolved:
 class Site:
     output_dir: Path
     base_url: str
-    _memo: dict[str, Resolved] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Resolved] = field(default_factory=dict, repr=False)     # by URL path
+    _links: dict[str, Resolved] = field(default_factory=dict, repr=False)    # by link (and page folder if relative)
 
     @property
     def base_path(self) -> str:
@@ -48,8 +49,16 @@ class Site:
         return urlsplit(self.page_url(rel)).path
 
     def resolve(self, page_url: str, link: str) -> Resolved:
-        """Follow `link` found on the page at `page_url`."""
+        """Follow `link` found on the page at `page_url` (remembered: a site repeats its links on every page)."""
         link = link.strip()
+        independent = link.startswith(("/", "http:", "https:")) and not link.startswith("//")
+        key = link if independent else page_url.rsplit("/", 1)[0] + "\0" + link
+        hit = self._links.get(key)
+        if hit is None:
+            hit = self._links[key] = self._follow(page_url, link)
+        return hit
+
+    def _follow(self, page_url: str, link: str) -> Resolved:
         absolute = urljoin(page_url, link)
         parts = urlsplit(absolute)
         if parts.scheme.lower() not in WEB_SCHEMES or (parts.netloc and parts.netloc.lower() != self.host):
