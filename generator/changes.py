@@ -67,6 +67,8 @@ def change_kind(path: Path, site_dir: Path) -> ChangeKind:
         return ChangeKind.IGNORED
     if top == "seeds" and len(rel) > 1:
         return ChangeKind.SEED
+    if top == "static" and len(rel) > 1:
+        return ChangeKind.STATIC       # the site's own static/, published at /static/
     if top == "themes":
         if len(rel) <= 2:
             return ChangeKind.TEMPLATE   # a theme folder appeared or went away

@@ -27,14 +27,50 @@ def shipped_themes() -> Path:
     here = Path(__file__).resolve().parent.parent / "themes"
     if (here / "default").is_dir():
         return here
-    from importlib.resources import files  # installed without the source tree
+    from importlib.util import find_spec  # installed without the source tree: the themes are package data
 
-    return Path(str(files("pressroom_themes")))
+    spec = find_spec("pressroom_themes")
+    if spec is None or not spec.submodule_search_locations:
+        return here
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
-def key(default: Any, doc: str, check: Check | None = None) -> Any:
-    """One configuration key: its default, what it means, and what a valid value is."""
-    return field(default=default, metadata={"doc": doc, "check": check})
+def key(default: Any, doc: str, check: Check | None = None, convert: Callable[[Any], Any] | None = None) -> Any:
+    """One configuration key: its default, what it means, what a valid value is, and how to store it."""
+    return field(default=default, metadata={"doc": doc, "check": check, "convert": convert})
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One `[[menu]]` entry: a page of the site (`page = "about"`) or an address (`url = ...`)."""
+
+    title: str
+    page: str = ""
+    url: str = ""
+    order: int = 0
+
+
+def menu_check(value: list[Any]) -> str | None:
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            return f"entry {number} must be a table: [[menu]] with title and page or url"
+        unknown = sorted(set(item) - {"title", "page", "url", "order"})
+        if unknown:
+            return f"entry {number} has {', '.join(unknown)}; a menu entry has title, page or url, and order"
+        if not isinstance(item.get("title"), str) or not item["title"].strip():
+            return f"entry {number} needs a title"
+        if bool(item.get("page")) == bool(item.get("url")) or not all(isinstance(item.get(k, ""), str) for k in ("page", "url")):
+            return f"entry {number} ('{item['title']}') needs either page = \"about\" or url = \"https://...\""
+        if not isinstance(item.get("order", 0), int) or isinstance(item.get("order"), bool):
+            return f"entry {number} ('{item['title']}'): order must be a whole number"
+    return None
+
+
+def menu_items(value: tuple[Any, ...]) -> tuple[MenuItem, ...]:
+    """The entries in display order: by `order`, then as written."""
+    items = [MenuItem(i["title"].strip(), i.get("page", "").strip().strip("/"), i.get("url", "").strip(), i.get("order", 0))
+             for i in value]
+    return tuple(sorted(items, key=lambda item: item.order))
 
 
 def at_least_one(value: int) -> str | None:
@@ -133,6 +169,8 @@ class Config:
     licence_url: str = key("", "link of the licence line")
     media_contact: str = key("", "media contact shown in the footer, e.g. 'Press office, +1 202 555 0100'")
     media_email: str = key("", "media contact e-mail")
+    menu: tuple[MenuItem, ...] = key((), "`[[menu]]` entries (title, page or url, order): the header navigation "
+                                         "and the footer menu", menu_check, menu_items)
     drafts: bool = field(default=False, metadata={"doc": "include drafts and future releases", "check": None,
                                                    "flag_only": True})   # --drafts, never from the file
 
@@ -234,12 +272,12 @@ def _value(name: str, value: Any, report: Callable[[str], None]) -> Any:
     elif not isinstance(value, base) or (base is int and isinstance(value, bool)):
         report(f"'{name}' must be {_TYPE_NAMES.get(base, str(base))}, not {type(value).__name__}")
         return _BAD
-    check = known[name].metadata["check"]
+    check, convert = known[name].metadata["check"], known[name].metadata.get("convert")
     why = check(list(value) if base is tuple else value) if check else None
     if why:
         report(f"'{name}' {why}")
         return _BAD
-    return value
+    return convert(value) if convert else value
 
 
 def _theme_problems(config: Config, text: str) -> list[Problem]:

@@ -5,13 +5,11 @@ broken release never stops the rest of the site from building.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
@@ -19,12 +17,13 @@ import yaml
 from .config import Config
 from .errors import PressroomError, Problem, fail, problem
 from .ingest.model import Image  # one figure-metadata type, shared with the importer
-from .markup import MarkdownRenderer, first_paragraph, is_unsafe_url, plain_text
-from .urls import SAFE_SLUG, Urls, slugify
+from .fields import Contact, Fields, aliases_of, contact_of, image_of, parse_datetime, slug_of
+from .links import Asset, Place, localise
+from .markup import MarkdownRenderer, first_paragraph, plain_text
+from .urls import Urls, slugify
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 5 * 1024 * 1024
-EARLIEST_YEAR = 1900
 MAX_NESTING = 100
 MAX_TEXT_NESTING = 400    # columns; a 2,000-deep nested list takes Python-Markdown a minute, then recurses out
 _LINE_PREFIX = re.compile(r"^(?:[ \t]|[>*+-](?=[ \t>]))+", re.MULTILINE)
@@ -36,6 +35,21 @@ _YAML = frontmatter.YAMLHandler()
 class Tag:
     slug: str
     name: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the site, not a release (`content/pages/about.md` -> `/about/`): no date, in no list or feed."""
+
+    source_path: str
+    title: str
+    slug: str
+    route: str
+    html: str
+    summary: str
+    language: str = ""
+    aliases: tuple[str, ...] = ()
+    assets: tuple[Asset, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,16 @@ class Article:
     reading_minutes: int = 1
     featured: bool = False    # leads the front page while it is on its first page
     language: str = ""        # the release's own language, when not the site's
+    aliases: tuple[str, ...] = ()      # old routes that redirect here
+    correction: str = ""      # a visible, dated correction note (dated by `updated`)
+    embargo: datetime | None = None    # held back until then, like a future date
+    contact: Contact | None = None     # the media contact for this release
+    assets: tuple[Asset, ...] = ()     # files published beside its page
+
+    @property
+    def publish_at(self) -> datetime:
+        """When the release may appear: its date, or its embargo when later."""
+        return max(self.date, self.embargo) if self.embargo else self.date
 
     @property
     def sort_key(self) -> tuple[datetime, str]:
@@ -70,6 +94,7 @@ class Loaded:
 
     article: Article | None
     problems: tuple[Problem, ...] = ()
+    page: Page | None = None
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -148,126 +173,7 @@ def _impossible_date(fm_text: str, rel: str) -> PressroomError:
     return fail(rel, 2, "front matter holds a value YAML cannot read (a date that does not exist or a number too long); check the values")
 
 
-# Every front-matter key Pressroom reads or the importer writes; a key close to one of these is a likely typo.
-KNOWN_KEYS = frozenset({
-    "title", "date", "updated", "lastmod", "tags", "authors", "author", "source", "kind", "summary", "slug", "image",
-    "images", "draft", "unsafe_html", "featured", "language", "review", "seed", "seed_sha256", "import_sha256"})
-
-
-class _Fields:
-    """Typed access to one file's front matter, with errors that point at the key's line."""
-
-    def __init__(self, meta: dict[str, Any], fm_lines: list[str], rel: str) -> None:
-        self.meta, self.fm_lines, self.rel = meta, fm_lines, rel
-        self.notes: list[Problem] = []      # warnings about what was done with a doubtful value
-
-    def note(self, key: str, message: str) -> None:
-        self.notes.append(problem(self.rel, self.line(key), message, warning=True))
-
-    def misspelt_keys(self) -> None:
-        """A warning for each key that is not one Pressroom reads but looks like one (`tag:`, `authr:`, `Title:`);
-        other keys are the site's own and are left alone."""
-        for key in self.meta:
-            if not isinstance(key, str) or key in KNOWN_KEYS:
-                continue
-            close = [k for k in KNOWN_KEYS if k == key.lower()] or difflib.get_close_matches(key.lower(), KNOWN_KEYS,
-                                                                                            n=1, cutoff=0.75)
-            if close:
-                self.note(key, f"unknown key '{key}' is ignored; did you mean '{close[0]}'?")
-
-    def line(self, key: str) -> int:
-        for number, line in enumerate(self.fm_lines, 2):
-            if line.startswith(f"{key}:") or line.startswith(f"{key} :"):
-                return number
-        return 1
-
-    def error(self, key: str, message: str) -> PressroomError:
-        return fail(self.rel, self.line(key), message)
-
-    def text(self, key: str, *, required: bool = False) -> str:
-        value = self.meta.get(key)
-        if value is None:
-            if required:
-                raise fail(self.rel, 1, f"'{key}' is missing; add '{key}: ...' to the front matter")
-            return ""
-        if not isinstance(value, str):
-            raise self.error(key, f"'{key}' must be text, not {_kind(value)}; put it in quotes")
-        if required and not value.strip():
-            raise self.error(key, f"'{key}' is empty; give it a value")
-        return value.strip()
-
-    def strings(self, *keys: str) -> tuple[str, ...]:
-        """A list of strings or one comma-separated string, from the first key present."""
-        for key in keys:
-            value = self.meta.get(key)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                return tuple(part.strip() for part in value.split(",") if part.strip())
-            if isinstance(value, list) and all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
-                for item in value:
-                    if not isinstance(item, str):
-                        self.note(key, f"'{key}' holds the number {item}: used as the text '{item}' "
-                                       f"(write it in quotes, \"{item}\", to say so)")
-                return tuple(str(item).strip() for item in value if str(item).strip())
-            raise self.error(key, f"'{key}' must be a list of names or a comma-separated string, not {_kind(value)}")
-        return ()
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.meta.get(key, default)
-        if not isinstance(value, bool):
-            raise self.error(key, f"'{key}' must be true or false, not {_kind(value)}")
-        return value
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", int: "a number", float: "a number", bool: "true/false", str: "text",
-            date: "a date", datetime: "a date"}.get(type(value), type(value).__name__)
-
-
-def parse_datetime(value: Any, zone: ZoneInfo, fields: _Fields, key: str) -> datetime:
-    """Dates and datetimes (naive ones in the site time zone) -> aware datetime."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise fields.error(key, f"'{key}' is not a date: '{value}'; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM") from None
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else _local(value, zone, fields, key)
-    elif isinstance(value, date):
-        moment = _local(datetime.combine(value, time(0, 0)), zone, fields, key)
-    else:
-        raise fields.error(key, f"'{key}' must be a date like 2024-10-30, not {_kind(value)}")
-    offset = moment.utcoffset()
-    if offset is not None and offset.total_seconds() % 60:
-        # an offset with seconds (local mean time, 'Africa/Monrovia' before 1972) is valid in no feed or sitemap
-        # format: keep the instant, in UTC
-        moment = moment.astimezone(timezone.utc)
-    if moment.year < EARLIEST_YEAR:
-        raise fields.error(key, f"'{key}' {moment.date()} is before {EARLIEST_YEAR}; check the year")
-    if moment.year > datetime.now(timezone.utc).year + 10:
-        raise fields.error(key, f"'{key}' {moment.date()} is too far in the future; check the year")
-    return moment
-
-
-def _local(naive: datetime, zone: ZoneInfo, fields: _Fields, key: str) -> datetime:
-    """`naive` in the site's zone; a time the clocks skip or pass twice that day is taken, with a warning
-    that says which instant was used."""
-    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return first
-    when = naive.isoformat(sep=" ", timespec="minutes")
-    if first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
-        used = first.astimezone(timezone.utc).astimezone(zone)
-        fields.note(key, f"'{key}' {when} does not exist in {zone.key} (the clocks skip that hour): used "
-                         f"{used.isoformat(sep=' ', timespec='minutes')}; write the offset to choose another instant")
-        return used
-    fields.note(key, f"'{key}' {when} happens twice in {zone.key} (the clocks go back): used the first, "
-                     f"{first.isoformat(sep=' ', timespec='minutes')}; write the offset to choose the second")
-    return first
-
-
-def _images(fields: _Fields) -> tuple[Image, ...]:
+def _images(fields: Fields) -> tuple[Image, ...]:
     value = fields.meta.get("images")
     if value is None:
         return ()
@@ -280,7 +186,7 @@ def _images(fields: _Fields) -> tuple[Image, ...]:
 def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
     """Validate one file's front matter and render its body. Raises `PressroomError`."""
     meta, body, body_line = split_front_matter(text, rel)
-    fields = _Fields(meta, text.split("\n")[1:body_line - 2], rel)
+    fields = Fields(meta, text.split("\n")[1:body_line - 2], rel)
     if meta.get("draft") is True and (not meta.get("title") or meta.get("date") is None):   # an import to review
         raise PressroomError(problem(rel, 1, "draft left out: give it a title and a date (see its 'review:' list)", warning=True))
     title = fields.text("title", required=True)
@@ -289,25 +195,60 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
     moment = parse_datetime(meta["date"], config.zone, fields, "date")
     updated_value = meta.get("updated", meta.get("lastmod"))
     updated = parse_datetime(updated_value, config.zone, fields, "updated" if "updated" in meta else "lastmod") if updated_value else moment
-    slug = _slug(fields, title, rel)
+    slug = slug_of(fields, title, rel)
     images = _images(fields)
-    allow_html = config.unsafe_html and fields.flag("unsafe_html", True)
-    html, missing = _render(renderer, body, images, allow_html, rel, body_line)
-    fields.misspelt_keys()
-    summary = fields.text("summary") or first_paragraph(html)
-    words = len(plain_text(html).split())
+    route = urls.article(slug, moment)
+    html, notes = _body(renderer, body, images, fields, config, Place(rel, route, config.site_dir, config.base_path,
+                                                                     body, body_line))
+    summary = fields.text("summary") or first_paragraph(html[0])
+    words = len(plain_text(html[0]).split())
+    embargo = meta.get("embargo")
     article = Article(
         source_path=rel, title=title, date=moment, updated=max(updated, moment), slug=slug,
-        route=urls.article(slug, moment), html=html, summary=summary,
+        route=route, html=html[0], summary=summary,
         tags=_tags(fields.strings("tags")), authors=fields.strings("authors", "author"),
-        source=fields.text("source"), kind=fields.text("kind"), image=_image(fields),
+        source=fields.text("source"), kind=fields.text("kind"), image=image_of(fields),
         images=images, draft=fields.flag("draft", False),
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
-        featured=fields.flag("featured", False), language=fields.text("language"),
+        featured=fields.flag("featured", False), language=fields.text("language"), aliases=aliases_of(fields),
+        correction=fields.text("correction"), contact=contact_of(fields),
+        embargo=parse_datetime(embargo, config.zone, fields, "embargo") if embargo is not None else None,
+        assets=html[1],
     )
-    figures = [problem(rel, body_line, f"{{{{< figure {n} >}}}} has no images[{n}] in the front matter; add it or "
-                       "remove the line", warning=True) for n in missing]
-    return Loaded(article, (*figures, *fields.notes))
+    return Loaded(article, _notes(notes, fields))
+
+
+def parse_page(rel: str, text: str, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
+    """A page (`content/pages/about.md`): a title and a body, at `/<slug>/`. Raises `PressroomError`."""
+    meta, body, body_line = split_front_matter(text, rel)
+    fields = Fields(meta, text.split("\n")[1:body_line - 2], rel)
+    title = fields.text("title", required=True)
+    slug = slug_of(fields, title, rel, from_file=True)
+    route = f"{slug}/"
+    html, notes = _body(renderer, body, (), fields, config, Place(rel, route, config.site_dir, config.base_path,
+                                                                  body, body_line))
+    page = Page(rel, title, slug, route, html[0], fields.text("summary") or first_paragraph(html[0]),
+                fields.text("language"), aliases_of(fields), html[1])
+    if fields.flag("draft", False) and not config.drafts:
+        return Loaded(None, _notes(notes, fields))
+    return Loaded(None, _notes(notes, fields), page)
+
+
+def _body(renderer: MarkdownRenderer, body: str, images: tuple[Image, ...], fields: Fields, config: Config,
+          place: Place) -> tuple[tuple[str, tuple[Asset, ...]], tuple[Problem, ...]]:
+    """The body's HTML with its links made to work under the base path, its assets, and every warning."""
+    allow_html = config.unsafe_html and fields.flag("unsafe_html", True)
+    html, missing = _render(renderer, body, images, allow_html, place.rel, place.body_line)
+    html, assets, link_problems = localise(html, place)
+    figures = [problem(place.rel, place.body_line, f"{{{{< figure {n} >}}}} has no images[{n}] in the front matter; "
+                       "add it or remove the line", warning=True) for n in missing]
+    return (html, assets), (*figures, *link_problems)
+
+
+def _notes(found: tuple[Problem, ...], fields: Fields) -> tuple[Problem, ...]:
+    """The body's warnings, then those about the front matter (read by now, every key of it)."""
+    fields.misspelt_keys()
+    return (*found, *sorted(fields.notes, key=lambda note: note.line))
 
 
 def _text_nesting(body: str) -> int:
@@ -322,25 +263,6 @@ def _render(renderer: MarkdownRenderer, body: str, images: tuple[Image, ...], al
         return renderer.render(body, images=[vars(image) for image in images], allow_html=allow_html)
     except RecursionError:
         raise fail(rel, line, "the text nests lists, quotes or tags too deeply to render; flatten it") from None
-
-
-def _slug(fields: _Fields, title: str, rel: str) -> str:
-    given = fields.text("slug")
-    if given:
-        if not SAFE_SLUG.match(given) or given in (".", ".."):
-            raise fields.error("slug", f"slug '{given}' may hold only lowercase letters, digits, '-', '_' and '.' (at most 100); try '{slugify(given) or 'my-release'}'")
-        return given
-    slug = slugify(title) or slugify(Path(rel).stem)
-    if not slug:
-        raise fail(rel, fields.line("title"), "cannot make a URL from this title; add 'slug: some-words' to the front matter")
-    return slug
-
-
-def _image(fields: _Fields) -> str:
-    value = fields.text("image")
-    if value and (is_unsafe_url(value) or any(ord(c) < 32 for c in value)):
-        raise fields.error("image", f"'image' must be a web address (https://...) or a path on the site, not '{value}'; fix or remove it")
-    return value
 
 
 def _tags(names: tuple[str, ...]) -> tuple[Tag, ...]:
@@ -382,4 +304,10 @@ def drop_case_collisions(files: list[Path], site_dir: Path) -> tuple[list[Path],
 
 
 def is_future(article: Article, now: datetime | None = None) -> bool:
-    return article.date > (now or datetime.now(timezone.utc)) + timedelta(minutes=1)
+    """Held back for now: dated, or embargoed, later than a minute from `now`."""
+    return article.publish_at > (now or datetime.now(timezone.utc)) + timedelta(minutes=1)
+
+
+def is_page(rel: str) -> bool:
+    """`content/pages/...` holds pages (no date), everything else releases."""
+    return rel.startswith("content/pages/")

@@ -63,13 +63,12 @@ def feed_groups(site: Site, config: Config, page_routes: Sequence[str], ident: I
                 ("feed.json", json_feed(config, urls, newest))]
 
     groups.append((digest(b"\0".join([b"feeds", salt, *map(ident, newest)])), site_feeds))
-    for slug, (name, articles) in tag_newest(site, tag_pages, config.feed_entries).items():
-        def tag_feed(slug: str = slug, name: str = name, articles: list[Article] = articles) -> Files:
-            route = Urls.tag(slug)
+    for route, (name, articles) in term_newest(tag_pages, config.feed_entries).items():
+        def term_feed(route: str = route, name: str = name, articles: list[Article] = articles) -> Files:
             return [(route + "feed.xml", atom(config, urls, articles, title=f"{name} · {config.title}",
                                               route=route, feed_route=route + "feed.xml"))]
-        groups.append((digest(b"\0".join([b"tag", salt, slug.encode(), name.encode(), *map(ident, articles)])),
-                       tag_feed))
+        groups.append((digest(b"\0".join([b"term", salt, route.encode(), name.encode(), *map(ident, articles)])),
+                       term_feed))
     groups.append((sitemap_key(site, page_routes, ident, salt, memo), lambda: list(sitemap_files(site, urls, page_routes))))
 
     def rest() -> Files:
@@ -82,17 +81,22 @@ def feed_groups(site: Site, config: Config, page_routes: Sequence[str], ident: I
     return groups
 
 
-def tag_newest(site: Site, tag_pages: Mapping[tuple[str, str], Sequence[Listing]], limit: int
-               ) -> dict[str, tuple[str, list[Article]]]:
-    """The newest `limit` articles of every tag, newest first, read off the first pages of its listing."""
+FEED_KINDS = ("tag", "source", "author")     # listings that have their own Atom feed
+
+
+def term_newest(listings: Mapping[tuple[str, str], Sequence[Listing]], limit: int) -> dict[str, tuple[str, list[Article]]]:
+    """Listing route -> (name, its newest `limit` articles) for every topic, issuing office and author, read off
+    the first pages of its listing."""
     found: dict[str, tuple[str, list[Article]]] = {}
-    for item in site.tags:
+    for (kind, _key), pages in listings.items():
+        if kind not in FEED_KINDS or not pages:
+            continue
         members: list[Article] = []
-        for page in tag_pages.get(("tag", item.tag.slug), ()):
+        for page in pages:
             members.extend(page.articles[: limit - len(members)])
             if len(members) >= limit:
                 break
-        found[item.tag.slug] = (item.tag.name, members)
+        found[pages[0].pager.routes[0]] = (pages[0].title, members)
     return found
 
 

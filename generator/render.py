@@ -17,14 +17,15 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config, shipped_themes
-from .content import Article
+from .content import Article, Page
 from .model import MONTH_NAMES, Listing, Site
 from .structured import Presenter
-from .urls import Urls
+from .urls import Urls, menu_links, slugify
 
 FEEDS = (("feed.xml", "application/atom+xml", "Atom"), ("rss.xml", "application/rss+xml", "RSS"),
          ("feed.json", "application/feed+json", "JSON Feed"))
-LIST_TEMPLATES = {"home": "index.html", "tag": "tag.html", "year": "year.html", "month": "month.html"}
+LIST_TEMPLATES = {"home": "index.html", "tag": "tag.html", "year": "year.html", "month": "month.html",
+                  "source": "taxonomy.html", "author": "taxonomy.html"}
 CARD_TEMPLATE = "summary_card.html"   # one article's card in a list, rendered once and reused (`summary_card()`)
 
 
@@ -49,10 +50,10 @@ def theme_dirs(config: Config) -> list[Path]:
 
 
 def static_files(config: Config) -> dict[str, Path]:
-    """Output route -> source file for every theme static file, overrides winning."""
+    """Output route -> source file for every static file: the themes', then the site's own `static/` (which wins),
+    published at `/static/`."""
     found: dict[str, Path] = {}
-    for theme in reversed(theme_dirs(config)):
-        static = theme / "static"
+    for static in [theme / "static" for theme in reversed(theme_dirs(config))] + [config.site_dir / "static"]:
         if static.is_dir():
             for path in sorted(static.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
@@ -94,7 +95,9 @@ class Renderer:
                            asset=lambda route: f"{urls.url(route)}?v={versions.get(route, '0')}",
                            has_asset=lambda route: route in versions)
         env.globals["month_names"] = MONTH_NAMES
-        env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month)
+        env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month, source_route=lambda name: Urls.source(slugify(name)),
+                           author_route=lambda name: Urls.author(slugify(name)))
+        env.globals["menu"] = lambda route: menu_links(config.menu, urls, route)    # [[menu]] in pressroom.toml
         env.filters["date"] = format_date
         env.filters["json_ld"] = json_ld
         renderer = cls(config, urls, env, versions)
@@ -123,13 +126,13 @@ class Renderer:
         """`site` (optional) lets a month page show its count and neighbouring months."""
         return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing, years=site.years if site else None)
 
-    def pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
-        """Every HTML page of the site, as (route, bytes)."""
-        for article in site.articles:
-            yield article.route, self.article(site, article)
-        for listing in site.listings:
-            yield listing.route, self.listing(listing, site)
-        yield from self.site_pages(site)
+    def standalone(self, page: Page) -> bytes:
+        """A page of `content/pages/` (About, Contact...) through `page.html`."""
+        return self.page("page.html", page.route, page=page)
+
+    def redirect(self, alias: str, target: str) -> bytes:
+        """The page left at an old URL (`aliases:`): sends the reader, and search engines, to `target`."""
+        return self.page("alias.html", alias, target=target)
 
     def site_pages(self, site: Site) -> Iterator[tuple[str, bytes]]:
         """The pages besides articles and listings (few and cheap: rebuilt on every build)."""

@@ -192,6 +192,12 @@ class Presenter:
         }
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+        if article.contact:
+            contact = article.contact
+            point = {"@type": "ContactPoint", "contactType": "media relations", "name": contact.name,
+                     "email": contact.email, "telephone": contact.phone, "jobTitle": contact.role}
+            data.setdefault("sourceOrganization", {"@type": "Organization", "name": self.identity.office})
+            data["sourceOrganization"]["contactPoint"] = {k: v for k, v in point.items() if v}
         if article.tags:
             data["keywords"] = [tag.name for tag in article.tags]
         return {"@context": "https://schema.org", **data}

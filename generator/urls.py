@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from .config import Config
+from .config import Config, MenuItem
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -35,7 +35,7 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 
 # Routes of generated pages and files: an article may not take one, nor sit inside one.
-RESERVED_ROUTES = frozenset({"tags/", "archive/", "search/", "page/", "static/", "feed.xml", "rss.xml", "feed.json",
+RESERVED_ROUTES = frozenset({"tags/", "sources/", "authors/", "archive/", "search/", "page/", "static/", "feed.xml", "rss.xml", "feed.json",
                              "pagefind/", "sitemap.xml", "robots.txt", "404.html", "CNAME", ".nojekyll", "index.html"})
 _RESERVED_NAMES = frozenset(name.lower().rstrip("/") for name in RESERVED_ROUTES)
 _LISTING_ROUTE = re.compile(r"^\d{4}/(\d{2}/)?(page/\d+/)?$")
@@ -86,9 +86,40 @@ class Urls:
         return f"tags/{slug}/"
 
     @staticmethod
+    def source(slug: str) -> str:
+        return f"sources/{slug}/"
+
+    @staticmethod
+    def author(slug: str) -> str:
+        return f"authors/{slug}/"
+
+    @staticmethod
     def year(year: int) -> str:
         return f"{year:04d}/"
 
     @staticmethod
     def month(year: int, month: int) -> str:
         return f"{year:04d}/{month:02d}/"
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    href: str
+    current: bool       # the page being shown: marked aria-current="page"
+    external: bool
+
+
+def menu_links(items: tuple[MenuItem, ...], urls: Urls, route: str) -> list[MenuLink]:
+    """The `[[menu]]` entries as links for the page at `route`: pages under the base path, root-relative addresses
+    moved under it too, web addresses as written."""
+    links = []
+    for item in items:
+        if item.page:
+            target = item.page.strip("/") + "/"
+            links.append(MenuLink(item.title, urls.url(target), route == target, False))
+        elif item.url.startswith("/") and not item.url.startswith("//"):
+            links.append(MenuLink(item.title, urls.url(item.url.lstrip("/")), route == item.url.lstrip("/"), False))
+        else:
+            links.append(MenuLink(item.title, item.url, False, True))
+    return links

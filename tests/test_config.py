@@ -54,13 +54,13 @@ def problems_of(tmp_path, text, **overrides):
 
 
 def test_every_problem_is_reported_at_once_each_at_its_line(tmp_path):
-    text = 'title = 3\nper = 3\nper_page = 0\ntimezone = "Mars/Olympus"\n\n[menu]\ntitle = "About"\n'
+    text = 'title = 3\nper = 3\nper_page = 0\ntimezone = "Mars/Olympus"\n\n[extras]\ntitle = "About"\n'
     assert problems_of(tmp_path, text) == [
         "pressroom.toml:1: 'title' must be a string, not int",
         "pressroom.toml:2: unknown key 'per'; did you mean 'per_page'?",
         "pressroom.toml:3: 'per_page' must be 1 or more",
         "pressroom.toml:4: 'timezone' 'Mars/Olympus' is not a known time zone (e.g. 'UTC', 'America/New_York')",
-        f"pressroom.toml:6: unknown key 'menu'; the known keys are {KNOWN}",
+        f"pressroom.toml:6: unknown key 'extras'; the known keys are {KNOWN}",
     ]
 
 

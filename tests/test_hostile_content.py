@@ -95,7 +95,8 @@ def test_json_ld_cannot_close_its_script_element(hostile):
     assert "</script" not in block.text.lower() and "<!--" not in block.text
     data = json.loads(block.text)
     assert data["headline"] == EVIL and data["description"] == EVIL
-    assert data["author"] == [{"@type": "Person", "name": EVIL}]
+    assert [(a["@type"], a["name"]) for a in data["author"]] == [("Person", EVIL)]
+    assert data["author"][0]["url"] == "https://example.org/REPO/authors/script-alert-x-script-q-script-7-7/"
 
 
 def test_no_javascript_url_is_emitted_anywhere(hostile):

@@ -17,6 +17,7 @@ from generator.build.result import BuildResult  # noqa: E402
 from generator.cache import CACHE_DIR  # noqa: E402
 from generator.changes import ChangeKind, Changes, change_kind, needs_rescan  # noqa: E402
 from generator.config import load_config  # noqa: E402
+from generator.urls import slugify  # noqa: E402
 
 SKIP = {".pressroom-output"}
 
@@ -424,7 +425,9 @@ def test_newest_body_edit_remakes_only_its_feeds(site: Path, builder: SiteBuilde
     path.write_text(path.read_text() + "\nA late correction.\n")
     rebuild(builder, [path])
     assert "sitemap" not in made
-    assert sorted(made) == sorted(["feed.xml", *(f"tags/{t.slug}/feed.xml" for t in newest.tags)])
+    own = [f"tags/{t.slug}/feed.xml" for t in newest.tags] + [f"authors/{slugify(n)}/feed.xml" for n in newest.authors]
+    own += [f"sources/{slugify(newest.source)}/feed.xml"] if newest.source else []
+    assert sorted(made) == sorted(["feed.xml", *own])
     assert_same(site, tmp_path)
 
 

@@ -20,8 +20,10 @@ LAYERS = [
     {"changes", "scaffold"},
     {"render", "feeds", "search"},
     {"structured", "presentation"},   # render hands templates a Presenter (structured.py)
+    {"failures"},
     {"model"},
     {"content"},
+    {"fields", "links"},
     {"markup", "ingest"},
     {"urls"},
     {"config", "tags", "fastmd", "cache"},

@@ -6,7 +6,6 @@ file locks, so two processes never build one site, or write one output folder, a
 """
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import threading
@@ -21,10 +20,10 @@ from .. import search as search_index
 from ..cache import DiskCache, digest, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config, load_config
-from ..content import CONTENT_SUFFIXES, Article
+from ..content import CONTENT_SUFFIXES, Article, Page
 from ..errors import Problem, Problems, problem
 from ..markup import MarkdownRenderer
-from ..model import Model, same_place
+from ..model import Model, find_redirects, same_place
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from ..urls import Urls
 from .collect import collect_outputs
@@ -32,7 +31,7 @@ from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerpr
 from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
-from .sources import FileEntry, import_new_seeds, load_entries, read_entry, scan, select_articles, stamp_of
+from .sources import FileEntry, import_new_seeds, load_entries, read_entry, rescanned, scan, select
 from .writing import (MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats,
                       write_in_place, write_staged, written_by)
 
@@ -66,6 +65,8 @@ class SiteBuilder:
         self._md: MarkdownRenderer | None = None
         self._entries: dict[str, FileEntry] = {}
         self._articles: list[Article] = []
+        self._pages: tuple[Page, ...] = ()
+        self._redirects: tuple[tuple[str, str], ...] = ()
         self._model = Model(config.per_page)
         self._out = Output()
         self._ready = False
@@ -91,7 +92,7 @@ class SiteBuilder:
                 # first build, or another process rebuilt the output since: trust nothing we remember of it
                 self.last = self._build(staged=True)
             elif not changes:
-                return BuildResult(len(self._model.site.articles), self._pages(), self._files(), 0,
+                return BuildResult(len(self._model.site.articles), self._page_count(), self._files(), 0,
                                    self._problems, 0.0)
             elif ChangeKind.CONFIG in changes:
                 self.config = load_config(self.config.site_dir, **self.overrides)
@@ -133,7 +134,7 @@ class SiteBuilder:
         self._parse(files)
         articles = self._select(problems)
         self.progress("model", len(articles))
-        site = self._model.full(articles)
+        site = self._model.full(articles, self._pages, self._redirects)
         self._articles = articles
         old = self._trusted_output()
         plan = plan_pages(self.keys, site, old, {a.route for a in site.articles}, {page.route for page in site.listings})
@@ -169,7 +170,8 @@ class SiteBuilder:
             site, dirty_articles, dirty_listings = self._model.swap(pairs)
         else:
             articles = self._select(problems)
-            site, dirty_articles, dirty_listings = self._model.update(articles, *_difference(self._articles, articles))
+            site, dirty_articles, dirty_listings = self._model.update(
+                articles, *_difference(self._articles, articles), pages=self._pages, redirects=self._redirects)
             self._articles = articles
         if templates:
             dirty_articles = {a.route for a in site.articles}
@@ -186,7 +188,7 @@ class SiteBuilder:
         """The theme, its fingerprints and the keys every dependency key starts from."""
         config = self.config
         self.renderer = Renderer.create(config)
-        names = ["article.html", *sorted(set(LIST_TEMPLATES.values()))]
+        names = ["article.html", "page.html", "alias.html", *sorted(set(LIST_TEMPLATES.values()))]
         everything = sorted(set(self.renderer.env.list_templates()) | set(names))
         tfp = template_fingerprints(self.renderer.env, everything)
         global_key = fingerprint("pages", config_repr(config), sorted(self.renderer.static_versions.items()))
@@ -211,12 +213,17 @@ class SiteBuilder:
             self._save_entries()
 
     def _select(self, problems: Problems) -> list[Article]:
-        """The articles to publish, in build order; remembers the problems an in-place edit reports again."""
+        """The articles to publish, in build order (and the pages and redirects); remembers the problems an
+        in-place edit reports again."""
         start = len(problems)
         for item in self._scan_problems:
             problems.add(item)
-        kept = select_articles((entry.loaded for entry in self._entries.values()), self.config, problems)
-        self.keys.hashes = {a.source_path: self._entries[a.source_path].digest for a in kept}
+        kept, pages = select((entry.loaded for entry in self._entries.values()), self.config, problems)
+        self._redirects, alias_problems = find_redirects([*kept, *pages])
+        for item in alias_problems:
+            problems.add(item)
+        self._pages = tuple(pages)
+        self.keys.hashes = {a.source_path: self._entries[a.source_path].digest for a in [*kept, *pages]}
         self._select_problems = list(problems)[start:]
         self._held = held_until(self._entries, self.config.drafts)
         return kept
@@ -231,8 +238,9 @@ class SiteBuilder:
             new.state, new.problems, new.held_until = self._state(), tuple(problems), self._held
             new.articles = len(plan.site.articles)
         assert self.renderer is not None
-        staging = make_staging(output_dir) if staged else None
+        staging = None
         try:
+            staging = make_staging(output_dir) if staged else None      # inside: a signal now still cleans it up
             self.progress("render", len(plan.render))
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
                                   plan, old, new, staging)
@@ -299,7 +307,7 @@ class SiteBuilder:
                 changed.add(path.relative_to(site_dir).as_posix())
             except ValueError:
                 pass
-        return changed | self._rescanned(files) if files is not None else changed
+        return changed | rescanned(files, self._entries) if files is not None else changed
 
     def _unread(self) -> set[str]:
         """Files whose last read failed or changed under us (no stamp): read again on every rebuild, so a passing
@@ -320,21 +328,6 @@ class SiteBuilder:
             self._entries = {rel: self._entries[rel] for rel in files if rel in self._entries}
         else:
             self._entries = dict(sorted(self._entries.items(), key=lambda item: item[0].split("/")))
-
-    def _rescanned(self, files: dict[str, Path]) -> set[str]:
-        """The content files on disk against the ones this builder knows: added, deleted, and those whose
-        stat stamp no longer vouches for what was read (edited, or replaced by another file)."""
-        changed = set(files) ^ set(self._entries)
-        for rel, path in files.items():
-            entry = self._entries.get(rel)
-            if entry is None:
-                continue
-            try:
-                if not entry.trusted(stamp_of(os.stat(path))):
-                    changed.add(rel)
-            except OSError:
-                changed.add(rel)
-        return changed
 
     def _in_place(self, changed: set[str], was: dict) -> list[tuple[Article, Article]] | None:
         """(old, new) articles when every changed file is a published release edited in place (`same_place`)
@@ -393,13 +386,13 @@ class SiteBuilder:
     def _files(self) -> int:
         return len(self._out.files) + len(self._out.extras)
 
-    def _pages(self) -> int:
+    def _page_count(self) -> int:
         return self._files() - len(self.statics)
 
     def _result(self, imported: int, written: tuple[str, ...], started: float, problems: Problems,
                 search_seconds: float) -> BuildResult:
         self._problems = tuple(problems)
-        return BuildResult(len(self._model.site.articles), self._pages(), self._files(), imported, tuple(problems),
+        return BuildResult(len(self._model.site.articles), self._page_count(), self._files(), imported, tuple(problems),
                            time.perf_counter() - started, written=written, search_seconds=search_seconds)
 
 

@@ -38,7 +38,8 @@ def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: d
     out = Collected(new)
     new.files.update(plan.keep)
     site = plan.site
-    page_routes = [a.route for a in site.articles] + [listing.route for listing in site.listings]
+    page_routes = ([a.route for a in site.articles] + [listing.route for listing in site.listings]
+                   + [page.route for page in site.pages])
     for name, key, data_digest, data in render_jobs(renderer, site, plan.render, staging):
         new.files[name] = (key, data_digest)
         previous = old.files.get(name)
@@ -50,6 +51,7 @@ def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: d
             out.staged_already.add(name)
     page_routes.extend(_site_pages(renderer, keys, plan, old, out))
     _extras(site, config, page_routes, keys, groups, old, out)
+    _assets(site, config, old, out)
     for route, source in statics.items():
         version = renderer.static_versions.get(route, "").encode()
         new.files[route] = (b"static", version)
@@ -95,3 +97,21 @@ def _extras(site: Site, config: Config, page_routes: list[str], keys: Keys, grou
             if old.extras.get(name) != new.extras[name] or old.files.get(name):
                 out.payload[name] = data
         new.extra_groups[key] = tuple(made)
+
+
+def _assets(site: Site, config: Config, old: Output, out: Collected) -> None:
+    """Files published beside a release or page (`links.Asset`): copied when their size or time changed."""
+    new = out.new
+    for item in (*site.articles, *site.pages):
+        for asset in item.assets:
+            if asset.target in new.files:
+                continue        # a generated page wins over a file of the same name
+            source = config.site_dir / asset.source
+            try:
+                st = os.stat(source)
+            except OSError:
+                continue        # gone since it was parsed; the next build drops it
+            version = digest(f"{st.st_size}:{st.st_mtime_ns}:{asset.source}".encode())
+            new.files[asset.target] = (b"asset", version)
+            if old.files.get(asset.target, (b"", b""))[1] != version:
+                out.payload[asset.target] = source.read_bytes()

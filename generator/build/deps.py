@@ -17,7 +17,7 @@ from jinja2 import meta
 
 from ..cache import digest
 from ..config import Config
-from ..content import Article
+from ..content import Article, Page
 from ..model import Listing, Site, YearCount, month_context
 from ..render import CARD_TEMPLATE, LIST_TEMPLATES
 from ..urls import output_file
@@ -119,6 +119,14 @@ class Keys:
                  *(self.ident(a) for a in listing.articles)]
         return digest(b"\0".join(parts))
 
+    def page(self, page: Page) -> bytes:
+        return digest(b"\0".join([b"P", self.global_key.encode(), self.tfp["page.html"], page.route.encode(),
+                                   self.hashes[page.source_path]]))
+
+    def redirect(self, alias: str, target: str) -> bytes:
+        return digest(b"\0".join([b"R", self.global_key.encode(), self.tfp["alias.html"], alias.encode(),
+                                   target.encode()]))
+
     def site_pages(self, site: Site) -> bytes:
         """Site-wide pages (tags, archive, search, 404): keyed by everything they could show."""
         return digest(repr((self.global_key, self.tfp_all, site.tags, site.years, len(site.articles))).encode())
@@ -153,6 +161,7 @@ def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], di
                 plan.render.append((kind, item, name, key))
             else:
                 plan.keep[name] = (key, files[name][1])
+        _plan_standalone(keys, site, files, plan)
         return plan
     for kind, items, dirty in (("a", site.articles, dirty_articles), ("l", site.listings, dirty_listings)):
         for item in items:
@@ -166,4 +175,19 @@ def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], di
                 plan.keep[name] = (key, files[name][1])
             else:
                 plan.keep[name] = files[name]
+    _plan_standalone(keys, site, files, plan)
     return plan
+
+
+def _plan_standalone(keys: Keys, site: Site, files: dict[str, tuple[bytes, bytes]], plan: Plan) -> None:
+    """Pages and redirects: few, so every one is keyed on every build."""
+    jobs: list[tuple[str, Any, str, bytes]] = [
+        ("p", page, output_file(page.route), keys.page(page)) for page in site.pages]
+    jobs += [("r", redirect, output_file(redirect[0]), keys.redirect(*redirect)) for redirect in site.redirects]
+    for kind, item, name, key in jobs:
+        if files.get(name, (None,))[0] == key:
+            plan.keep[name] = files[name]
+        else:
+            plan.keep.pop(name, None)
+            plan.render.append((kind, item, name, key))
+

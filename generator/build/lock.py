@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..errors import fail
 
 NOTICE_AFTER = 0.3     # seconds of waiting before saying why
 
@@ -34,12 +33,8 @@ def build_lock(site_dir: Path, output_dir: Path, *, say: Callable[[str], None]) 
 
 @contextmanager
 def _flock(folder: Path, say: Callable[[str], None]) -> Iterator[None]:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise fail(str(folder), 0, f"cannot open this folder to build into it ({exc.strerror}); "
-                   "check that it exists and that you may write to it") from None
+    folder.mkdir(parents=True, exist_ok=True)      # an OSError here (no permission, out of descriptors...)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)   # is named with its advice by `failures`
     try:
         _acquire(fd, folder, say)
         yield

@@ -37,7 +37,11 @@ def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path |
 def render_page(renderer: Renderer, site: Site, kind: str, item: Any) -> bytes:
     """One page's bytes; a template error becomes the user's problem, with the template's own file and line."""
     try:
-        return renderer.article(site, item) if kind == "a" else renderer.listing(item, site)
+        if kind == "a":
+            return renderer.article(site, item)
+        if kind == "l":
+            return renderer.listing(item, site)
+        return renderer.standalone(item) if kind == "p" else renderer.redirect(*item)
     except (jinja2.TemplateError, RecursionError) as exc:
         raise PressroomError(template_problem(exc, renderer.config.site_dir)) from None
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..cache import digest
 from ..config import Config
-from ..content import Article, Loaded, content_files, drop_case_collisions, is_future, parse_article, read_text
+from ..content import (Article, Loaded, Page, content_files, drop_case_collisions, is_future, is_page, parse_article,
+                       parse_page, read_text)
 from ..errors import PressroomError, Problems, problem
 from ..ingest import import_seeds
 from ..markup import MarkdownRenderer
@@ -75,6 +76,27 @@ def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls:
     return FileEntry(stamp, seen, hashed, loaded)
 
 
+def _same_bytes(todo: list[tuple[str, Path]], previous: dict[str, FileEntry],
+                entries: dict[str, FileEntry]) -> list[tuple[str, Path]]:
+    """Files whose stamp changed but whose bytes did not (a fresh checkout, a restored CI cache, `touch`) keep
+    their parse: only the others are left to parse."""
+    left = []
+    for rel, path in todo:
+        old = previous.get(rel)
+        seen = time.time_ns()
+        try:
+            st = os.stat(path)
+            same = old is not None and digest(rel.encode() + b"\0" + path.read_bytes()) == old.digest
+        except OSError:
+            same = False
+        if same and old is not None:
+            stamp = None if path.is_symlink() else stamp_of(st)
+            entries[rel] = FileEntry(stamp, seen, old.digest, old.loaded)
+        else:
+            left.append((rel, path))
+    return left
+
+
 def fork_ok() -> bool:
     return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
@@ -103,6 +125,7 @@ def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config:
         else:
             todo.append((rel, path))
     changed = bool(todo) or len(entries) != len(previous)
+    todo = _same_bytes(todo, previous, entries)
     if len(todo) >= PARALLEL_MIN and fork_ok():
         workers = os.cpu_count() or 2
         with multiprocessing.get_context("fork").Pool(workers, initializer=parse_init, initargs=(config,)) as pool:
@@ -188,7 +211,8 @@ def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls
         real = path.resolve(strict=True)
         if config.site_dir not in real.parents:
             return Loaded(None, (problem(rel, 0, "is a link to a file outside the site folder; copy the file in instead"),))
-        return parse_article(rel, read_text(real, rel), config, renderer, urls)
+        parse = parse_page if is_page(rel) else parse_article
+        return parse(rel, read_text(real, rel), config, renderer, urls)
     except PressroomError as exc:
         return Loaded(None, (exc.problem,))
     except (FileNotFoundError, RuntimeError):
@@ -198,14 +222,18 @@ def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls
                                              "the next build"),))
 
 
-def select_articles(loaded: Iterable[Loaded], config: Config, problems: Problems) -> list[Article]:
-    """Report each file's problems; hold back drafts, future releases and duplicate URLs."""
-    articles = []
+def select(loaded: Iterable[Loaded], config: Config, problems: Problems) -> tuple[list[Article], list[Page]]:
+    """Report each file's problems; hold back drafts, future and embargoed releases and duplicate URLs.
+    Returns the articles and the pages to publish."""
+    articles: list[Article] = []
+    pages: list[Page] = []
     held: list[Article] = []
-    for item_loaded in loaded:
-        for item in item_loaded.problems:
-            problems.add(item)
-        article = item_loaded.article
+    for item in loaded:
+        for found in item.problems:
+            problems.add(found)
+        if item.page is not None:
+            pages.append(item.page)
+        article = item.article
         if article is None or article.draft and not config.drafts:
             continue
         if is_future(article) and not config.drafts:
@@ -213,10 +241,26 @@ def select_articles(loaded: Iterable[Loaded], config: Config, problems: Problems
             continue
         articles.append(article)
     for article in held:
-        when = article.date.astimezone(config.zone).isoformat(sep=" ", timespec="minutes")
-        problems.add(problem(article.source_path, 1, f"dated {when}, in the future: held back until then "
-                                                     "(--drafts shows it)", warning=True))
-    kept, duplicates = find_duplicate_routes(articles)
-    for item in duplicates:
-        problems.add(item)
-    return kept
+        when = article.publish_at.astimezone(config.zone).isoformat(sep=" ", timespec="minutes")
+        why = f"embargoed until {when}" if article.embargo and article.embargo >= article.date else f"dated {when}, in the future"
+        problems.add(problem(article.source_path, 1, f"{why}: held back until then (--drafts shows it)", warning=True))
+    kept, kept_pages, duplicates = find_duplicate_routes(articles, pages)
+    for found in duplicates:
+        problems.add(found)
+    return kept, kept_pages
+
+
+def rescanned(files: dict[str, Path], entries: dict[str, FileEntry]) -> set[str]:
+    """The content files on disk (`files`) against the ones known (`entries`): added, deleted, and those whose
+    stat stamp no longer vouches for what was read (edited, or replaced by another file)."""
+    changed = set(files) ^ set(entries)
+    for rel, path in files.items():
+        entry = entries.get(rel)
+        if entry is None:
+            continue
+        try:
+            if not entry.trusted(stamp_of(os.stat(path))):
+                changed.add(rel)
+        except OSError:
+            changed.add(rel)
+    return changed

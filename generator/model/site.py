@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from math import ceil
 
-from ..content import Article, Tag
+from ..content import Article, Page, Tag
 from ..errors import Problem, problem
-from ..urls import Urls, paginated, takes_generated_route
+from ..urls import Urls, paginated, slugify, takes_generated_route
 from .neighbours import Neighbours, all_neighbours
 
 
@@ -75,26 +75,45 @@ class Site:
     tags: tuple[TagCount, ...]                    # by count, then name
     years: tuple[YearCount, ...]                  # newest first
     neighbours: dict[str, Neighbours] = field(default_factory=dict)  # by article route
+    pages: tuple[Page, ...] = ()                  # content/pages/: in no list or feed
+    redirects: tuple[tuple[str, str], ...] = ()   # (alias route, target route), from `aliases:`
 
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
 
-def find_duplicate_routes(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
-    """Keep the first article per URL (case-insensitively, for macOS and Windows checkouts)."""
-    kept: dict[str, Article] = {}
+def find_duplicate_routes(articles: list[Article], pages: list[Page] = ()) -> tuple[list[Article], list[Page], list[Problem]]:
+    """Keep the first release or page per URL (case-insensitively, for macOS and Windows checkouts), in file order."""
+    kept: dict[str, Article | Page] = {}
     problems = []
-    for article in sorted(articles, key=lambda a: a.source_path):
-        key = article.route.lower()
+    for item in sorted([*articles, *pages], key=lambda a: a.source_path):
+        key = item.route.lower()
         if takes_generated_route(key):
-            problems.append(problem(article.source_path, 1, f"its URL /{article.route} is taken by a generated page; give it another 'slug'"))
+            problems.append(problem(item.source_path, 1, f"its URL /{item.route} is taken by a generated page; give it another 'slug'"))
         elif key in kept:
             other = kept[key]
-            problems.append(problem(article.source_path, 1, f"same URL /{article.route} as {other.source_path}; give one of them another 'slug'"))
+            problems.append(problem(item.source_path, 1, f"same URL /{item.route} as {other.source_path}; give one of them another 'slug'"))
         else:
-            kept[key] = article
-    return list(kept.values()), problems
+            kept[key] = item
+    return ([a for a in kept.values() if isinstance(a, Article)], [p for p in kept.values() if isinstance(p, Page)],
+            problems)
+
+
+def find_redirects(items: list[Article] | list[Page]) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+    """(alias route, target route) for every `aliases:` entry that takes no page's URL."""
+    taken = {item.route.lower() for item in items}
+    found: dict[str, tuple[str, str]] = {}
+    problems = []
+    for item in sorted(items, key=lambda a: a.source_path):
+        for alias in item.aliases:
+            key = alias.lower()
+            if key in taken or takes_generated_route(key) or key in found:
+                problems.append(problem(item.source_path, 1, f"alias /{alias} is already the URL of another page; "
+                                                             "remove it from 'aliases'"))
+            else:
+                found[key] = (alias, item.route)
+    return tuple(sorted(found.values())), problems
 
 
 @dataclass(frozen=True)
@@ -106,9 +125,12 @@ class Groups:
     tag_of: dict[str, Tag]
     by_year: dict[int, list[Article]]
     by_month: dict[tuple[int, int], list[Article]]
+    by_source: dict[str, list[Article]] = field(default_factory=dict)   # issuing office slug -> its releases
+    by_author: dict[str, list[Article]] = field(default_factory=dict)
+    name_of: dict[tuple[str, str], str] = field(default_factory=dict)   # ("source"|"author", slug) -> name
 
     def listing_makers(self, per_page: int) -> Iterator[tuple[str, str, Callable[[], list[Listing]]]]:
-        """(kind, key, make its pages) for every paginated listing: home, tags, years, months."""
+        """(kind, key, make its pages) for every paginated listing: home, tags, years, months, sources, authors."""
         yield "home", "", partial(paginate, "", "home", "Latest releases", self.ordered, per_page)
         for slug, members in self.by_tag.items():
             yield "tag", slug, partial(paginate, Urls.tag(slug), "tag", self.tag_of[slug].name, members, per_page, key=slug)
@@ -117,6 +139,10 @@ class Groups:
         for (year, month), members in self.by_month.items():
             key = f"{year:04d}/{month:02d}"
             yield "month", key, partial(paginate, Urls.month(year, month), "month", f"{MONTH_NAMES[month - 1]} {year}", members, per_page, key=key)
+        for kind, groups, route in (("source", self.by_source, Urls.source), ("author", self.by_author, Urls.author)):
+            for slug, members in groups.items():
+                yield kind, slug, partial(paginate, route(slug), kind, self.name_of[(kind, slug)], members, per_page,
+                                          key=slug)
 
     def tag_counts(self) -> tuple[TagCount, ...]:
         return tuple(sorted((TagCount(self.tag_of[s], Urls.tag(s), len(m)) for s, m in self.by_tag.items()),
@@ -137,13 +163,30 @@ def group_articles(articles: list[Article]) -> Groups:
     tag_of: dict[str, Tag] = {}
     by_year: dict[int, list[Article]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    people: dict[str, dict[str, list[Article]]] = {"source": defaultdict(list), "author": defaultdict(list)}
+    name_of: dict[tuple[str, str], str] = {}
     for article in ordered:
         for tag in article.tags:
             by_tag[tag.slug].append(article)
             tag_of.setdefault(tag.slug, tag)
         by_year[article.date.year].append(article)
         by_month[(article.date.year, article.date.month)].append(article)
-    return Groups(ordered, dict(by_tag), tag_of, dict(by_year), dict(by_month))
+        for kind, names in (("source", (article.source,) if article.source else ()), ("author", article.authors)):
+            for slug, name in taxonomy_terms(names):
+                people[kind][slug].append(article)
+                name_of.setdefault((kind, slug), name)
+    return Groups(ordered, dict(by_tag), tag_of, dict(by_year), dict(by_month), dict(people["source"]),
+                  dict(people["author"]), name_of)
+
+
+def taxonomy_terms(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(slug, name) of each issuing office or author, once per release (spellings merged by slug)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        slug = slugify(name)
+        if slug and slug not in seen:
+            seen[slug] = " ".join(name.split())
+    return list(seen.items())
 
 
 def build_site(articles: list[Article], per_page: int) -> Site:

@@ -10,9 +10,9 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from ..content import Article
+from ..content import Article, Page
 from .neighbours import RELATED_WINDOW, Neighbours, Positions, neighbours_of
-from .site import Listing, Site, build_site, group_articles
+from .site import Listing, Site, build_site, group_articles, taxonomy_terms
 
 GroupKey = tuple[str, str]     # ("home", "") | ("tag", slug) | ("year", "YYYY") | ("month", "YYYY/MM")
 Dirty = tuple[Site, set[str], set[str]]   # the new site, article routes and listing routes to render again
@@ -26,16 +26,18 @@ class Model:
         self.site: Site = build_site([], per_page)
         self.groups: dict[GroupKey, list[Listing]] = {}
 
-    def full(self, articles: list[Article]) -> Site:
-        self.site = build_site(articles, self.per_page)
+    def full(self, articles: list[Article], pages: tuple[Page, ...] = (),
+             redirects: tuple[tuple[str, str], ...] = ()) -> Site:
+        self.site = dataclasses.replace(build_site(articles, self.per_page), pages=pages, redirects=redirects)
         groups: dict[GroupKey, list[Listing]] = defaultdict(list)
         for listing in self.site.listings:
             groups[(listing.kind, listing.key)].append(listing)
         self.groups = dict(groups)
         return self.site
 
-    def update(self, articles: list[Article], removed: list[Article], added: list[Article]) -> Dirty:
-        """New site after `removed` went and `added` came."""
+    def update(self, articles: list[Article], removed: list[Article], added: list[Article], *,
+               pages: tuple[Page, ...] = (), redirects: tuple[tuple[str, str], ...] = ()) -> Dirty:
+        """New site after `removed` went and `added` came (pages and redirects are taken as given)."""
         grouped = group_articles(articles)
         touched = removed + added
         affected = _groups_of(touched)
@@ -44,14 +46,15 @@ class Model:
         dirty_listings: set[str] = set()
         listings: list[Listing] = []
         for kind, key, make in grouped.listing_makers(self.per_page):
-            pages = self._regroup((kind, key), make, affected, old_pages, dirty_listings)
-            groups[(kind, key)] = pages
-            listings.extend(pages)
+            group = self._regroup((kind, key), make, affected, old_pages, dirty_listings)
+            groups[(kind, key)] = group
+            listings.extend(group)
         if set(grouped.by_month) != {(int(k[:4]), int(k[5:])) for kind, k in self.groups if kind == "month"}:
             # a month came or went: every month page links to its neighbours, so look at all of them again
             dirty_listings.update(page.route for page in listings if page.kind == "month")
         neighbours, dirty_articles = self._relink(grouped.ordered, grouped.by_tag, removed, added)
-        self.site = Site(grouped.ordered, tuple(listings), grouped.tag_counts(), grouped.year_counts(), neighbours)
+        self.site = Site(grouped.ordered, tuple(listings), grouped.tag_counts(), grouped.year_counts(), neighbours,
+                         pages, redirects)
         self.groups = groups
         return self.site, dirty_articles, dirty_listings
 
@@ -82,9 +85,9 @@ class Model:
                 neighbours[route] = Neighbours(new(links.newer), new(links.older),
                                                tuple(sub.get(r.route, r) for r in links.related))
                 dirty_articles.add(route)
-        self.site = Site(tuple(sub.get(a.route, a) for a in site.articles),
-                         tuple(replaced.get(listing.route, listing) for listing in site.listings),
-                         site.tags, site.years, neighbours)
+        self.site = dataclasses.replace(
+            site, articles=tuple(sub.get(a.route, a) for a in site.articles),
+            listings=tuple(replaced.get(listing.route, listing) for listing in site.listings), neighbours=neighbours)
         return self.site, dirty_articles, dirty_listings
 
     # ----- pieces
@@ -139,7 +142,7 @@ def same_place(old: Article, new: Article) -> bool:
     """True when `new` sits exactly where `old` did: same route, date, slug, tags and draft state (a body or
     title edit); only the pages showing it change, and no listing, order or related link moves."""
     return (old.route == new.route and old.date == new.date and old.slug == new.slug and old.tags == new.tags
-            and old.draft == new.draft and old.sort_key == new.sort_key)
+            and old.draft == new.draft and old.sort_key == new.sort_key and old.aliases == new.aliases)
 
 
 def _groups_of(articles: Iterable[Article]) -> set[GroupKey]:
@@ -149,6 +152,8 @@ def _groups_of(articles: Iterable[Article]) -> set[GroupKey]:
         found.update(("tag", t.slug) for t in article.tags)
         found.add(("year", f"{article.date.year:04d}"))
         found.add(("month", f"{article.date.year:04d}/{article.date.month:02d}"))
+        found.update(("source", slug) for slug, _ in taxonomy_terms((article.source,) if article.source else ()))
+        found.update(("author", slug) for slug, _ in taxonomy_terms(article.authors))
     return found
 
 
