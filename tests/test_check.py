@@ -142,3 +142,21 @@ def test_the_command_exits_0_with_one_summary_line(checked, capsys):
     assert code == 0
     assert len(out) == 1 and out[0].startswith("checked: ") and ": 0 broken" in out[0]
     assert Path(checked.out / "index.html").is_file()
+
+
+def test_a_checker_kept_between_rebuilds_sees_what_changed(checked):
+    """What `serve` uses: after an edit breaks a link (or a page goes), the same Checker reports it."""
+    from generator.check import Checker
+
+    checked.article("2024/links", "Links", "2024-05-01", body="[other](/REPO/2024/04/other-release/)")
+    checked.build()
+    checker = Checker(checked.out, BASE)
+    assert checker.run().ok
+    checked.article("2024/links", "Links", "2024-05-01", body="[other](/REPO/2024/04/gone/)")
+    checked.build()
+    assert [str(b) for b in checker.run().broken] == [f"{PAGE}: broken link -> /REPO/2024/04/gone/ (no such page)"]
+    checked.article("2024/links", "Links", "2024-05-01", body="[other](/REPO/2024/04/other-release/)")
+    (checked.root / "content/2024/other.md").unlink()
+    checked.build()
+    lines = [str(b) for b in checker.run().broken]
+    assert f"{PAGE}: broken link -> /REPO/2024/04/other-release/ (no such page)" in lines

@@ -1,7 +1,8 @@
 """`pressroom check`: every internal link, image and anchor of a built site, and every feed, under its base path.
 
 Pure functions over the output folder: `check_output(output_dir, base_url)` reads what a build wrote and returns a
-`Report`; nothing is written. `Report.lines()` are the `page: broken link -> target` lines the command prints
+`Report`; nothing is written. `Checker(output_dir, base_url).run()` is the same, for a folder checked after every
+rebuild (`serve`): it reads again only the pages whose size or modification time changed. `Report.lines()` are the `page: broken link -> target` lines the command prints
 (and `serve` shows), `Report.summary()` its one line.
 
 | module | one idea |
@@ -79,17 +80,45 @@ def output_files(output_dir: Path) -> list[str]:
 
 def check_output(output_dir: Path, base_url: str) -> Report:
     """Check the site in `output_dir` as published at `base_url`."""
-    site = Site(Path(output_dir), base_url)
-    files = output_files(site.output_dir)
-    pages = {rel: read_page(site.output_dir / rel) for rel in files if rel.endswith(".html")}
-    broken: list[Broken] = []
-    links = 0
-    for rel, page in pages.items():
-        links += _check_page(site, rel, page, pages, broken)
-    feeds = [rel for rel in files if is_feed(rel) and not rel.startswith("static/")]
-    for rel in feeds:
-        links += _check_feed(site, rel, pages, broken)
-    return Report(len(pages), len(feeds), links, tuple(broken))
+    return Checker(output_dir, base_url).run()
+
+
+class Checker:
+    """`check_output` for a folder checked again after each rebuild (`serve`): a page whose size and modification
+    time are unchanged is not read again; links are always followed afresh, since files come and go."""
+
+    def __init__(self, output_dir: Path, base_url: str) -> None:
+        self.output_dir = Path(output_dir)
+        self.base_url = base_url
+        self._read: dict[str, tuple[tuple[int, int], Page]] = {}
+
+    def run(self) -> Report:
+        site = Site(self.output_dir, self.base_url)
+        files = output_files(site.output_dir)
+        pages = {rel: self._page(rel) for rel in files if rel.endswith(".html")}
+        self._read = {rel: self._read[rel] for rel in pages if rel in self._read}
+        broken: list[Broken] = []
+        links = 0
+        for rel, page in pages.items():
+            links += _check_page(site, rel, page, pages, broken)
+        feeds = [rel for rel in files if is_feed(rel) and not rel.startswith("static/")]
+        for rel in feeds:
+            links += _check_feed(site, rel, pages, broken)
+        return Report(len(pages), len(feeds), links, tuple(broken))
+
+    def _page(self, rel: str) -> Page:
+        path = self.output_dir / rel
+        try:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            return read_page(path)
+        known = self._read.get(rel)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        page = read_page(path)
+        self._read[rel] = (stamp, page)
+        return page
 
 
 def _check_page(site: Site, rel: str, page: Page, pages: dict[str, Page], broken: list[Broken]) -> int:
