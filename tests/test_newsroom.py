@@ -159,3 +159,25 @@ def test_a_media_contact_ends_the_release_and_is_in_its_json_ld(site) -> None:
     assert data["sourceOrganization"]["contactPoint"] == {
         "@type": "ContactPoint", "contactType": "media relations", "name": "Ann Lee", "email": "ann@example.org",
         "telephone": "+1 555 0100", "jobTitle": "Press officer"}
+
+
+def test_a_url_that_changes_is_announced_with_how_to_keep_it(site) -> None:
+    from generator.build import SiteBuilder
+    from generator.changes import Changes
+    from generator.config import load_config
+
+    site.config(CONFIG)
+    path = site.article("r", "Old title", "2024-04-01")
+    assert site.build().problems == ()
+    site.article("r", "New title", "2024-04-01")
+    assert [str(p) for p in site.build().problems] == [
+        "content/r.md:1: warning: its URL changed from /2024/04/old-title/ to /2024/04/new-title/; add 'slug: "
+        "old-title' to keep the old URL, or 'aliases: [/2024/04/old-title/]' so the old URL sends readers on"]
+    assert site.build().problems == ()                                  # said once
+    builder = SiteBuilder(load_config(site.root), run_import=False)     # serve says it too
+    builder.build()
+    site.article("r", "New title", "2024-05-02")
+    result = builder.rebuild(Changes.classify([path], site.root))
+    assert [str(p) for p in result.problems] == [
+        "content/r.md:1: warning: its URL changed from /2024/04/new-title/ to /2024/05/new-title/; add 'aliases: "
+        "[/2024/04/new-title/]' so the old URL sends readers on"]

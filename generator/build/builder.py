@@ -31,7 +31,7 @@ from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerpr
 from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
-from .sources import FileEntry, import_new_seeds, load_entries, read_entry, rescanned, scan, select
+from .sources import FileEntry, import_new_seeds, load_entries, moved, read_entry, rescanned, scan, select
 from .writing import (MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats,
                       write_in_place, write_staged, written_by)
 
@@ -131,7 +131,8 @@ class SiteBuilder:
             if done is not None:
                 return done
         self.progress("parse", len(files))
-        self._parse(files)
+        for item in self._parse(files):
+            problems.add(item)
         articles = self._select(problems)
         self.progress("model", len(articles))
         site = self._model.full(articles, self._pages, self._redirects)
@@ -159,6 +160,8 @@ class SiteBuilder:
             self._prepare()
         was = {rel: self._entries[rel].loaded for rel in changed if rel in self._entries}
         self._reparse(changed, files)
+        for item in moved(was, self._entries):
+            problems.add(item)
         pairs = None if rescan or templates else self._in_place(changed, was)
         if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
             for item in self._select_problems:
@@ -205,12 +208,14 @@ class SiteBuilder:
         self._scan_problems = list(clashes)
         return files
 
-    def _parse(self, files: dict[str, Path]) -> None:
-        """Every content file's entry: from memory or the disk cache when its stamp vouches for it, else read."""
+    def _parse(self, files: dict[str, Path]) -> list[Problem]:
+        """Every content file's entry: from memory or the disk cache when its stamp vouches for it, else read.
+        Returns a warning for each release whose URL changed since the last build."""
         previous = self._entries or self.cache.load("articles", self.parse_key) or {}
         self._entries, parsed_any = load_entries(files, previous, self.config, self._markdown, self._urls)
         if parsed_any or not previous or self._entries_dirty:
             self._save_entries()
+        return moved({rel: e.loaded for rel, e in previous.items()}, self._entries)
 
     def _select(self, problems: Problems) -> list[Article]:
         """The articles to publish, in build order (and the pages and redirects); remembers the problems an

@@ -17,7 +17,7 @@ from ..cache import digest
 from ..config import Config
 from ..content import (Article, Loaded, Page, content_files, drop_case_collisions, is_future, is_page, parse_article,
                        parse_page, read_text)
-from ..errors import PressroomError, Problems, problem
+from ..errors import PressroomError, Problem, Problems, problem
 from ..ingest import import_seeds
 from ..markup import MarkdownRenderer
 from ..model import find_duplicate_routes
@@ -264,3 +264,23 @@ def rescanned(files: dict[str, Path], entries: dict[str, FileEntry]) -> set[str]
         except OSError:
             changed.add(rel)
     return changed
+
+
+def moved(before: dict[str, Loaded], after: dict[str, FileEntry]) -> list[Problem]:
+    """A warning for each release or page whose URL is not what it was (a title, date or slug edit): the open
+    page, links from elsewhere and search engines would find nothing at the old one."""
+    found = []
+    for rel, was in before.items():
+        entry = after.get(rel)
+        old = was.article or was.page
+        new = (entry.loaded.article or entry.loaded.page) if entry is not None else None
+        if old is None or new is None or old.route == new.route or old.route in new.aliases:
+            continue
+        slug = old.route.rstrip("/").rsplit("/", 1)[-1]
+        alias = f"'aliases: [/{old.route}]' so the old URL sends readers on"
+        if new.route == old.route.replace(slug, new.slug, 1):       # only the slug moved: a title edit
+            advice = f"add 'slug: {slug}' to keep the old URL, or {alias}"
+        else:
+            advice = f"add {alias}"
+        found.append(problem(rel, 1, f"its URL changed from /{old.route} to /{new.route}; {advice}", warning=True))
+    return found
