@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from .config import Config, shipped_themes
 from .content import Article, Page
-from .model import MONTH_NAMES, Listing, Site
+from .model import Listing, Site
+from .i18n import Words
 from .structured import Presenter
 from .urls import Urls, menu_links, slugify
 
@@ -61,12 +62,9 @@ def static_files(config: Config) -> dict[str, Path]:
     return found
 
 
-def format_date(moment: datetime, style: str = "long") -> str:
-    if style == "iso":
-        return moment.isoformat()
-    if style == "month":
-        return f"{MONTH_NAMES[moment.month - 1]} {moment.year}"
-    return f"{MONTH_NAMES[moment.month - 1]} {moment.day}, {moment.year}"
+def format_date(moment: datetime, style: str = "long", language: str = "en") -> str:
+    """'January 5, 2025' (`long`), 'January 2025' (`month`) or ISO 8601 (`iso`), in `language` (Babel)."""
+    return Words(language).date(moment, style)
 
 
 def json_ld(data: dict[str, Any]) -> str:
@@ -90,20 +88,32 @@ class Renderer:
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )
         urls = Urls.from_config(config)
+        words = Words.load(config.language, theme_dirs(config))   # the theme's words, dates (i18n.py)
         versions = {route: hashlib.sha256(path.read_bytes()).hexdigest()[:10] for route, path in static_files(config).items()}
         env.globals.update(url=urls.url, absolute_url=urls.absolute_url, config=config, feeds=FEEDS,
                            asset=lambda route: f"{urls.url(route)}?v={versions.get(route, '0')}",
                            has_asset=lambda route: route in versions)
-        env.globals["month_names"] = MONTH_NAMES
+        env.globals.update(month_names=words.month_names, t=words.html, tn=words.html_n, words=words)
         env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month, source_route=lambda name: Urls.source(slugify(name)),
                            author_route=lambda name: Urls.author(slugify(name)))
         env.globals["menu"] = lambda route: menu_links(config.menu, urls, route)    # [[menu]] in pressroom.toml
-        env.filters["date"] = format_date
+        env.filters["date"] = words.date
         env.filters["json_ld"] = json_ld
         renderer = cls(config, urls, env, versions)
         env.globals["summary_card"] = renderer.summary_card
-        env.globals["present"] = Presenter(config, urls, asset=env.globals["asset"])   # see structured.py
+        env.globals["present"] = Presenter(config, urls, asset=env.globals["asset"], words=words)   # see structured.py
         return renderer
+
+    def localised(self, listing: Listing) -> Listing:
+        """A front-page or month listing titled in the site's language ('Derniers communiqués', 'janvier 2025')."""
+        words: Words = self.env.globals["words"]
+        if listing.kind == "home":
+            title = words.t(listing.title)
+        elif listing.kind == "month":
+            title = words.month_year(int(listing.key[:4]), int(listing.key[5:7]))
+        else:
+            return listing
+        return listing if title == listing.title else replace(listing, title=title)
 
     def summary_card(self, article: Article) -> Markup:
         """`summary_card.html` for `article`, rendered once and reused by every list page that shows it."""
@@ -124,7 +134,7 @@ class Renderer:
 
     def listing(self, listing: Listing, site: Site | None = None) -> bytes:
         """`site` (optional) lets a month page show its count and neighbouring months."""
-        return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=listing, years=site.years if site else None)
+        return self.page(LIST_TEMPLATES[listing.kind], listing.route, listing=self.localised(listing), years=site.years if site else None)
 
     def standalone(self, page: Page) -> bytes:
         """A page of `content/pages/` (About, Contact...) through `page.html`."""

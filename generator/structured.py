@@ -16,11 +16,10 @@ from markupsafe import Markup
 
 from .config import Config
 from .content import Article
+from .i18n import Words
 from .markup import is_unsafe_url
 from .urls import Urls, slugify
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 ICON_SVG = "static/icon.svg"        # the theme's icon (a site overrides it by file name, or with `icon`)
 ICON_PNG = "static/icon-512.png"    # raster fallback: apple-touch-icon, JSON-LD logo, share image of last resort
 FOOTER_LINKS = (("about_url", "About"), ("contact_url", "Contact"), ("accessibility_url", "Accessibility"),
@@ -69,8 +68,9 @@ def _setting(config: Config, key: str, default: Any = "") -> Any:
 class Presenter:
     """Every value a template shows that needs more than a lookup. One per build (the `present` global)."""
 
-    def __init__(self, config: Config, urls: Urls, asset: Any = None) -> None:
+    def __init__(self, config: Config, urls: Urls, asset: Any = None, words: Words | None = None) -> None:
         self.config = config
+        self.words = words or Words(config.language)     # labels and month names in the site's language
         self.urls = urls
         self._asset = asset or urls.url     # asset(route): a static file's URL with its cache-busting version
 
@@ -116,10 +116,10 @@ class Presenter:
         extension = (icon or ICON_SVG).split("?")[0].rsplit(".", 1)[-1].lower()
         icon_type = {"svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"}.get(extension, "")
         raster_logo = logo if logo and not logo.lower().endswith(".svg") else ICON_PNG
-        links = tuple(Link(label, self.href(_setting(config, key))) for key, label in FOOTER_LINKS
+        links = tuple(Link(self.words.t(label), self.href(_setting(config, key))) for key, label in FOOTER_LINKS
                       if self.href(_setting(config, key)))
         licence_name, licence_url = _setting(config, "licence"), _setting(config, "licence_url")
-        licence = Link(licence_name or "Licence", self.href(licence_url)) if licence_name or licence_url else None
+        licence = Link(licence_name or self.words.t("Licence"), self.href(licence_url)) if licence_name or licence_url else None
         return Identity(
             office=_setting(config, "office") or config.title,
             logo=self.href(logo) if logo else "",
@@ -182,7 +182,7 @@ class Presenter:
             "description": article.summary, "url": url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": url, "breadcrumb": self.article_breadcrumbs(article)},
             "datePublished": article.date.isoformat(), "dateModified": article.updated.isoformat(),
-            "inLanguage": self.config.language,
+            "inLanguage": article.language or self.config.language,
             "image": self.images(article) or [self.identity.logo_absolute],
             "author": [{"@type": "Person", "name": name, "url": self.urls.absolute_url(self.author_route(name))}
                        for name in article.authors]
@@ -206,8 +206,8 @@ class Presenter:
         """BreadcrumbList of an article page, as its visible breadcrumb shows it (plus the article itself);
         the NewsArticle carries it as `mainEntityOfPage.breadcrumb`, so an article page has one JSON-LD block."""
         year, month = article.date.year, article.date.month
-        crumbs = self._breadcrumbs([("Home", ""), (str(year), Urls.year(year)),
-                                    (f"{MONTHS[month - 1]} {year}", Urls.month(year, month)), (article.title, article.route)])
+        crumbs = self._breadcrumbs([(self.words.t("Home"), ""), (str(year), Urls.year(year)),
+                                    (self.words.month_year(year, month), Urls.month(year, month)), (article.title, article.route)])
         crumbs.pop("@context")    # it lives inside the NewsArticle's WebPage
         return crumbs
 
@@ -217,13 +217,13 @@ class Presenter:
         """(label, route) of the trail to a listing, the listing itself last."""
         kind, key = listing.kind, listing.key
         if kind == "tag":
-            trail = [("Home", ""), ("Topics", "tags/")]
+            trail = [(self.words.t("Home"), ""), (self.words.t("Topics"), "tags/")]
         elif kind == "year":
-            trail = [("Home", ""), ("Archive", "archive/")]
+            trail = [(self.words.t("Home"), ""), (self.words.t("Archive"), "archive/")]
         elif kind == "month":
-            trail = [("Home", ""), ("Archive", "archive/"), (key[:4], Urls.year(int(key[:4])))]
+            trail = [(self.words.t("Home"), ""), (self.words.t("Archive"), "archive/"), (key[:4], Urls.year(int(key[:4])))]
         else:
-            return [("Home", "")]
+            return [(self.words.t("Home"), "")]
         return trail + [(listing.title, listing.route)]
 
     def _breadcrumbs(self, items: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -276,7 +276,7 @@ class Presenter:
         months = [m for year in years for m in year.months]          # newest first
         for n, month in enumerate(months):
             if f"{month.year:04d}/{month.month:02d}" == listing.key:
-                label = lambda m: f"{MONTHS[m.month - 1]} {m.year}"  # noqa: E731
+                label = lambda m: self.words.month_year(m.year, m.month)  # noqa: E731
                 newer = months[n - 1] if n > 0 else None
                 older = months[n + 1] if n + 1 < len(months) else None
                 return MonthNav(month.count, (label(newer), newer.route) if newer else None,

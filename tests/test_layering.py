@@ -26,7 +26,7 @@ LAYERS = [
     {"fields", "links"},
     {"markup", "ingest"},
     {"urls"},
-    {"config", "tags", "fastmd", "cache"},
+    {"config", "tags", "fastmd", "cache", "i18n"},   # i18n: the theme's words and dates (Babel)
     {"errors"},
     {"__init__"},
 ]
