@@ -199,7 +199,8 @@ class SiteBuilder:
         self.keys = Keys(global_key, tfp, digest(b"".join(tfp[name] for name in everything)))
         self.keys.hashes = hashes
         self.statics = static_files(config)
-        self.parse_key = fingerprint("articles", config.timezone, config.permalink, config.unsafe_html, config.site_dir)
+        self.parse_key = fingerprint("articles", config.timezone, config.permalink, config.unsafe_html, config.site_dir,
+                                     config.base_path, config.drafts)   # bodies hold base-path links; draft pages
         self._urls = Urls.from_config(config)
 
     def _scan(self) -> dict[str, Path]:
