@@ -216,3 +216,19 @@ def test_short_lines_after_an_including_colon_are_a_list():
 def test_wire_distributed_release_is_a_release_not_a_wire_story():
     text = f"Acme Opens Harbour Terminal\nSPRINGFIELD, Ill., March 4, 2019 /PRNewswire/ -- Acme today opened. {PARA}\n{PARA}\n"
     assert one("x.txt", text).kind == "release"
+
+
+def test_a_repost_keeps_the_release_and_drops_the_host_sites_trailers():
+    text = ("Harbour Office's Call with the Ferry Board\nORGANIZATIONS IN THIS STORY\n"
+            f"March 4, 2024\n{PARA}\nOfficial news published at https://harbour.example.org/call-with-the-ferry-board/\n"
+            "Harbour Budget Approved Previous post Ferry Timetable Changes For The Summer Season Next post\n"
+            "ORGANIZATIONS IN THIS STORY\nMore News\nSource: Harbour Office of Springfield\n")
+    r = one("x.txt", text)
+    assert r.title == "Harbour Office's Call with the Ferry Board" and r.date == date(2024, 3, 4)
+    assert r.source == "Harbour Office of Springfield"
+    assert r.body.strip() == PARA
+
+
+def test_the_capture_header_picks_between_a_site_ticker_and_the_release_date():
+    text = f" date 2021-05-17   • Tue. May 18th, 2021\nHarbour Budget Approved\n\nMay 17, 2021 , Springfield\n{PARA}\n"
+    assert one("x.txt", text).date == date(2021, 5, 17)

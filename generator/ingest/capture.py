@@ -47,7 +47,7 @@ RELEASE_HEADER = re.compile(r"^(?:Release\s*(?:#|No\.?|Number)\s*\S+|FOR IMMEDIA
 FROM_LINE = re.compile(r"^From (?P<who>.*(?:Public Affairs|Affairs Office|Press Service|News Service|Command|Office))$")
 _PLAIN_DATE = MONTH_DATE.replace("?P<month>", "").replace("?P<day>", "").replace("?P<year>", "")
 LEAD_DATE = re.compile(rf"^.{{0,120}}?(?:\(\s*{_PLAIN_DATE}\s*\)|[–—-]+\s*{_PLAIN_DATE}\s*[–—-]+)")
-SIGN_OFF = re.compile(r"^(?:::|[–—]|--)\s*(?P<who>[A-Z][^.!?]{2,80})$")
+SIGN_OFF = re.compile(r"^(?:::|[–—]|--|(?:Source|Quelle|Fuente|Fonte)\s*:)\s*(?P<who>[A-Z][^!?]{2,100}?)\.?$")
 TRAILING_STORY_BY = re.compile(r"^(?:Story|Article|Written|Compiled) by\s+(?P<who>.+)$", re.I)
 
 
@@ -75,7 +75,7 @@ def parse_capture(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     from generator.tags import find_tags
 
     header_date, kept = _kept_lines(path, text)
-    top, kept = _top(path, kept)
+    top, kept = _top(path, kept, header_date)
     rest = _credits(kept[max(top.title_at, top.dateline_at) + 1:], top)
     if not rest:
         raise fail(path, kept[-1][0], "no article text after the title; nothing to import")
@@ -118,7 +118,7 @@ def _kept_lines(path: str, text: str) -> tuple[date | None, list[tuple[int, str]
     return header_date, kept
 
 
-def _top(path: str, kept: list[tuple[int, str]]) -> tuple[_Top, list[tuple[int, str]]]:
+def _top(path: str, kept: list[tuple[int, str]], header: date | None = None) -> tuple[_Top, list[tuple[int, str]]]:
     """Headline, dateline ('Oct. 30, 2024 | By …') or date line, and section labels at the top."""
     top = _Top()
     for i, (_, line) in enumerate(kept[:12]):
@@ -131,7 +131,7 @@ def _top(path: str, kept: list[tuple[int, str]]) -> tuple[_Top, list[tuple[int, 
                 top.authors, top.source = parse_byline(dl[2]) or split_credit(dl[2])
             break
     if top.dateline_at < 0:
-        found = date_line(kept)
+        found = date_line(kept, header)
         kept, top.when, top.yearless = found.lines, found.value, found.yearless
         if found.byline and not top.authors:
             top.authors = (found.byline,)

@@ -68,7 +68,9 @@ _ATTACHMENT = re.compile(
 _SYNDICATION = re.compile(
     r"^(?:original[- ]content (?:von|from)|originalmeldung|distributed by|übermittelt durch|this (?:release|content|article) "
     r"(?:was|is) (?:originally )?(?:published|distributed|posted)|(?:source|quelle|fuente|source originale)\s*:|"
-    r"view (?:the )?original|read (?:the )?original|voir l'original|archived? (?:from|copy))\b.{0,160}$", re.I)
+    r"view (?:the )?original|read (?:the )?original|voir l'original|archived? (?:from|copy)|"
+    r"(?:official news )?published at\s+https?://|.{0,80}\boriginally (?:published|appeared) (?:at|on|in|by)\b)\b.{0,160}$", re.I)
+_POST_NAV = re.compile(r"^(?:more|related|latest|other) (?:news|stories|articles|posts|releases)$|^read more\b.{0,40}$", re.I)
 END_MARK = re.compile(r"^(?:-+\s*30\s*-+|#{3,}|\\#{3}|-*\s*end\s*-*|\*{3}|—\s*end\s*—|-?\s*fin\s*-?|- ende -)$", re.I)
 
 
@@ -79,9 +81,12 @@ def chrome_kind(line: str) -> str:
         return ""
     if END_MARK.match(text):
         return "end mark"
+    if len(text) <= 400 and re.search(r"\b(?:previous|next|older|newer) (?:post|article|story|entry)\b", text, re.I) \
+            and not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text):
+        return "navigation"       # 'Headline A Previous post Headline B' from the pager under an article
     if len(text) > 200:
         return ""
-    for kind, pattern in (("sharing", _SHARE), ("navigation", _NAV), ("navigation", _BREADCRUMB),
+    for kind, pattern in (("sharing", _SHARE), ("navigation", _NAV), ("navigation", _BREADCRUMB), ("navigation", _POST_NAV),
                           ("subscription", _SUBSCRIBE), ("comments", _COMMENTS), ("download", _DOWNLOAD),
                           ("download", _ATTACHMENT), ("media placeholder", _MEDIA), ("syndication", _SYNDICATION),
                           ("boilerplate", _BOILERPLATE)):

@@ -88,11 +88,12 @@ class DateLine:
     byline: str = ""                   # 'January 17, 2017 at 6:08 PM ET by Jo Bloggs' -> 'Jo Bloggs'
 
 
-def date_line(kept: list[tuple[int, str]]) -> DateLine:
+def date_line(kept: list[tuple[int, str]], header: date | None = None) -> DateLine:
     """A line near the top whose point is the date ('Publié le 16 avril 2018', 'Chemnitz, den 19.01.2018',
     '14 de marzo de 2020Headline', 'Szöveg: / | 2017. május 25. 8:16', 'Updated December 13, 2022',
     'January 17, 2017 at 6:08 PM ET by Jo Bloggs'). A headline or sentence that mentions a date is left alone."""
     result = DateLine(kept)
+    candidates: list[tuple[int, Found, str]] = []
     for i, (_, line) in enumerate(kept[:12]):
         if len(line.split()) >= 25:
             break                        # the first paragraph: the top is over
@@ -109,9 +110,12 @@ def date_line(kept: list[tuple[int, str]]) -> DateLine:
         if not found.year_given:
             result.yearless = result.yearless or found
             continue
-        result.lines, result.value = kept[:i] + kept[i + 1:], found.value
-        result.byline = by.group("who") if by else ""
-        return result
+        candidates.append((i, found, by.group("who") if by else ""))
+    if candidates:
+        # two date lines (a site's 'today' ticker and the release's own): the capture header's date decides
+        i, found, result.byline = next((c for c in candidates if c[1].value == header), candidates[0])
+        drop = {c[0] for c in candidates}
+        result.lines, result.value = [line for j, line in enumerate(kept) if j not in drop], found.value
     return result
 
 
@@ -145,12 +149,21 @@ def _agency(line: str) -> bool:
 
 
 def dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A capture that holds the page text twice (responsive layouts) keeps the first copy of each long line."""
+    """A capture that holds the page text twice (responsive layouts) keeps the first copy of each long line;
+    a short label the page repeats far apart ('ORGANIZATIONS IN THIS STORY' above and below the text) is
+    site chrome and goes (a headline shown twice on top is kept once)."""
+    places: dict[str, list[int]] = {}
+    for i, (_, line) in enumerate(kept):
+        places.setdefault(line, []).append(i)
     seen: set[str] = set()
     out = []
     for n, line in kept:
         if len(line) >= 60 and line in seen:
             continue
+        at = places[line]
+        if len(at) >= 2 and at[-1] - at[0] > 3 and 2 <= len(line.split()) <= 8 and not re.search(r"[.!?:]$", line) \
+                and not is_lone_caption(line) and not is_meta(line):
+            continue     # the same label above and below the text
         seen.add(line)
         out.append((n, line))
     return out
