@@ -176,3 +176,24 @@ def test_the_theme_readme_or_catalogues_name_no_hand_typed_months():
     for path in CATALOGUES:
         assert not re.search(r"janvier|Januar|enero", path.read_text(encoding="utf-8")), path.name
     assert Path(shipped_themes() / "default" / "i18n").is_dir()
+
+
+def test_a_french_newsroom_page_correction_contact_source_and_moved_page(site):
+    site.config('language = "fr"\nsearch = false\n')
+    site.write("content/pages/about.md", "---\ntitle: À propos\n---\nLe bureau de presse.\n")
+    site.article("2025/port", "Port reopens", "2025-01-05", source="Port Authority", updated="2025-01-07 09:00",
+                 correction="'Le port ouvre à 8 h, non à 9 h.'", aliases="[/ancien/port/]",
+                 contact="{name: Ann Lee, email: ann@example.org}")
+    site.build()
+    doc = page(site, RELEASE)
+    assert " ".join(doc.xpath("string(//aside[@class='correction'])").split()) == \
+        "Rectificatif, 7 janvier 2025: Le port ouvre à 8 h, non à 9 h."
+    assert text(doc, "//*[@id='contact-heading']") == "Contact presse"
+    source = page(site, "sources/port-authority/")
+    assert text(source, "//h1") == "Publié par : Port Authority"
+    assert text(source, "//nav[@class='breadcrumb']//li") == "Accueil"
+    assert text(page(site, "about/"), "//nav[@class='breadcrumb']//li") == "Accueil"
+    moved = page(site, "ancien/port/")
+    assert text(moved, "//title") == "Page déplacée : Pressroom"
+    assert text(moved, "//p") == f"Cette page a été déplacée vers {BASE}{RELEASE}."
+    assert check_output(site.out, BASE).broken == ()
