@@ -112,3 +112,11 @@ def test_uswds_is_chosen_by_name_and_falls_back_to_the_default_templates(site) -
     assert len(article.xpath("//h1")) == 1 and article.xpath("//body/header") and article.xpath("//body/footer")
     assert article.xpath("//body/a[1]/@href") == ["#main"]
 
+
+
+def test_body_text_gets_typographic_quotes_and_dashes_but_code_does_not(site) -> None:
+    site.article("a", "Quotes", "2024-03-01",
+                 body='"We are ready," she said -- it\'s the county\'s plan... 2020--2024 and `"code"` stay.')
+    assert site.build(search=False).errors == []
+    [body] = parse(site.html("2024/03/quotes/")).xpath("//div[@class='body']/p")
+    assert text(body) == "“We are ready,” she said – it’s the county’s plan… 2020–2024 and \"code\" stay."
