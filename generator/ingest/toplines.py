@@ -161,7 +161,8 @@ def dedupe_repeats(kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if len(line) >= 60 and line in seen:
             continue
         at = places[line]
-        if len(at) >= 2 and at[-1] - at[0] > 3 and 2 <= len(line.split()) <= 8 and not re.search(r"[.!?:]$", line) \
+        apart = len(at) >= 2 and any(len(kept[k][1].split()) >= 25 for k in range(at[0] + 1, at[-1]))
+        if apart and 2 <= len(line.split()) <= 8 and not re.search(r"[.!?:]$", line) \
                 and not is_lone_caption(line) and not is_meta(line):
             continue     # the same label above and below the text
         seen.add(line)
