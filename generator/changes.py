@@ -74,7 +74,7 @@ def change_kind(path: Path, site_dir: Path) -> ChangeKind:
             return ChangeKind.TEMPLATE   # a theme folder appeared or went away
         if rel[2] == "static":
             return ChangeKind.STATIC
-        if rel[2] == "templates":
+        if rel[2] in ("templates", "i18n"):     # i18n/: the theme's words, on every page
             return ChangeKind.TEMPLATE
     return ChangeKind.IGNORED
 

@@ -11,6 +11,7 @@ Templates see `t("Related releases")`, `tn(count, "{count} release", "{count} re
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -20,6 +21,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+
+from .errors import fail
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -55,10 +58,20 @@ def read_catalogue(folders: Iterable[Path], language: str) -> dict[str, str]:
         for name in catalogue_names(language):
             path = folder / name
             if path.is_file():
-                with path.open("rb") as handle:
-                    data = tomllib.load(handle)
-                words.update({str(k): str(v) for k, v in data.items() if isinstance(v, str)})
+                words.update(_catalogue(path))
     return words
+
+
+def _catalogue(path: Path) -> dict[str, str]:
+    """One catalogue file's words; a file that is not TOML is a problem naming its line."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise fail(path, 1, "not UTF-8 text; save the file as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        raise fail(path, line, f"not valid TOML: {exc}; write each word as \"English text\" = \"translation\"") from None
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
 
 
 @lru_cache(maxsize=4096)

@@ -104,9 +104,14 @@ class Renderer:
         env.globals["present"] = Presenter(config, urls, asset=env.globals["asset"], words=words)   # see structured.py
         return renderer
 
+    @property
+    def words(self) -> Words:
+        """The theme's words in the site's language (part of every page's dependency key)."""
+        return self.env.globals["words"]
+
     def localised(self, listing: Listing) -> Listing:
         """A front-page or month listing titled in the site's language ('Derniers communiqués', 'janvier 2025')."""
-        words: Words = self.env.globals["words"]
+        words = self.words
         if listing.kind == "home":
             title = words.t(listing.title)
         elif listing.kind == "month":

@@ -197,3 +197,25 @@ def test_a_french_newsroom_page_correction_contact_source_and_moved_page(site):
     assert text(moved, "//title") == "Page déplacée : Pressroom"
     assert text(moved, "//p") == f"Cette page a été déplacée vers {BASE}{RELEASE}."
     assert check_output(site.out, BASE).broken == ()
+
+
+def test_editing_a_catalogue_rebuilds_the_pages_that_show_its_words(site):
+    newsroom(site, "fr")
+    assert text(page(site, RELEASE), "//*[@id='related-heading']") == "Communiqués associés"
+    site.write("themes/default/i18n/fr.toml", '"Related releases" = "À lire aussi"\n')
+    site.build()        # warm: the cache must not answer with the old words
+    assert text(page(site, RELEASE), "//*[@id='related-heading']") == "À lire aussi"
+    from generator.changes import ChangeKind, change_kind
+
+    assert change_kind(site.root / "themes/default/i18n/fr.toml", site.root) is ChangeKind.TEMPLATE
+
+
+def test_a_broken_catalogue_is_an_error_naming_its_file_and_line(site, capsys):
+    from generator.cli import main
+
+    site.config('language = "fr"\nsearch = false\n')
+    site.article("2025/port", "Port reopens", "2025-01-05")
+    site.write("themes/default/i18n/fr.toml", '"Home" = "Accueil"\n"Related releases" = Voir aussi\n')
+    assert main(["build", "--site", str(site.root)]) == 1
+    err = capsys.readouterr().err
+    assert "themes/default/i18n/fr.toml:2: not valid TOML" in err and "Traceback" not in err

@@ -194,7 +194,8 @@ class SiteBuilder:
         names = ["article.html", "page.html", "alias.html", *sorted(set(LIST_TEMPLATES.values()))]
         everything = sorted(set(self.renderer.env.list_templates()) | set(names))
         tfp = template_fingerprints(self.renderer.env, everything)
-        global_key = fingerprint("pages", config_repr(config), sorted(self.renderer.static_versions.items()))
+        global_key = fingerprint("pages", config_repr(config), sorted(self.renderer.static_versions.items()),
+                                 sorted(self.renderer.words.words.items()))   # the theme's words (i18n/*.toml)
         hashes = self.keys.hashes
         self.keys = Keys(global_key, tfp, digest(b"".join(tfp[name] for name in everything)))
         self.keys.hashes = hashes
