@@ -168,3 +168,14 @@ def test_a_checker_kept_between_rebuilds_sees_what_changed(checked):
     checked.build()
     lines = [str(b) for b in checker.run().broken]
     assert f"{PAGE}: broken link -> /REPO/2024/04/other-release/ (no such page)" in lines
+
+
+def test_a_stylesheets_fonts_and_pictures_are_checked_relative_to_it(checked):
+    checked.write("static/custom.css", "@import 'print.css';\nbody { background: url(\"img/paper.png\") }\n"
+                  "h1 { background: url(data:image/png;base64,AAAA) } @font-face { src: url(/REPO/static/gone.woff2) }\n")
+    checked.write("static/img/paper.png", b"\x89PNG\r\n")
+    checked.build()
+    assert sorted(broken_lines(checked)) == [
+        "/REPO/static/custom.css: broken link -> /REPO/static/gone.woff2 (stylesheet: no such file)",
+        "/REPO/static/custom.css: broken link -> print.css (stylesheet: no such file)",
+    ]

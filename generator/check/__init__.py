@@ -13,6 +13,7 @@ rebuild (`serve`): it reads again only the pages whose size or modification time
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from .pages import Page, read_page
 from .targets import TOP_ANCHORS, Site
 
 SKIPPED_DIRS = frozenset({"pagefind"})     # the search index: Pagefind's own files, checked by Pagefind
+_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
 PER_TARGET = 5                             # lines shown per broken target before '... and N more pages'
 
 
@@ -104,6 +106,8 @@ class Checker:
         feeds = [rel for rel in files if is_feed(rel) and not rel.startswith("static/")]
         for rel in feeds:
             links += _check_feed(site, rel, pages, broken)
+        for rel in (rel for rel in files if rel.endswith(".css")):
+            links += _check_stylesheet(site, rel, broken)
         return Report(len(pages), len(feeds), links, tuple(broken))
 
     def _page(self, rel: str) -> Page:
@@ -148,6 +152,26 @@ def _anchor_problem(fragment: str, page: Page | None) -> str:
     if page is None or fragment in TOP_ANCHORS or fragment in page.ids:
         return ""
     return f'no element with id="{fragment}"'
+
+
+def _check_stylesheet(site: Site, rel: str, broken: list[Broken]) -> int:
+    """The `url(...)` and `@import` files of a stylesheet (fonts, backgrounds), relative to the stylesheet."""
+    try:
+        css = (site.output_dir / rel).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0
+    label, here = site.label(rel), site.page_url(rel)
+    count = 0
+    for target in _CSS_URL.findall(css):
+        if target.startswith(("data:", "#")):
+            continue
+        resolved = site.resolve(here, target)
+        if resolved.external:
+            continue
+        count += 1
+        if resolved.problem:
+            broken.append(Broken(label, target, f"stylesheet: {resolved.problem}"))
+    return count
 
 
 def _check_feed(site: Site, rel: str, pages: dict[str, Page], broken: list[Broken]) -> int:
