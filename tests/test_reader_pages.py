@@ -120,3 +120,13 @@ def test_body_text_gets_typographic_quotes_and_dashes_but_code_does_not(site) ->
     assert site.build(search=False).errors == []
     [body] = parse(site.html("2024/03/quotes/")).xpath("//div[@class='body']/p")
     assert text(body) == "“We are ready,” she said – it’s the county’s plan… 2020–2024 and \"code\" stay."
+
+
+def test_featured_true_leads_the_front_page_in_a_built_site(site) -> None:
+    site.article("a", "Budget adopted", "2024-03-01", featured="true")
+    site.article("b", "Park opens", "2024-03-05")
+    assert site.build(search=False).errors == []
+    front = parse(site.html(""))
+    [lead] = front.xpath("//ol[@class='article-list']/li[@class='lead']/article")
+    assert text(lead.xpath(".//h2")[0]) == "Budget adopted" and text(lead).startswith("Featured")
+    assert [text(h) for h in front.xpath("//ol[@class='article-list']/li[not(@class)]//h2")] == ["Park opens"]
