@@ -309,3 +309,35 @@ def test_a_draft_edited_by_hand_is_kept_and_not_listed_again(tmp_path: Path):
     path.write_text(path.read_text().replace("date: null", "date: 2024-03-04"))
     again = import_seeds(site / "seeds", site / "content", site_dir=site)
     assert again.kept == (path,) and again.review == () and "2024-03-04" in path.read_text()
+
+
+def test_mailing_list_archive_release_with_contact_block_before_the_dateline():
+    text = ("Harbour Office Sets Deadlines for Ferry Passes\n\n[Date Prev] [Date Next] [Thread Prev] [Thread Index]\n\n"
+            f"Oct. 24, 2007\n\nJo Bloggs\nHarbour Office, Springfield\n\nSPRINGFIELD - {BODY}\n\n{BODY} More.\n")
+    r = one("x.txt", text)
+    assert r.title == "Harbour Office Sets Deadlines for Ferry Passes" and r.date == date(2007, 10, 24)
+    assert r.body.startswith("SPRINGFIELD - ") and "Date Prev" not in r.body and "Jo Bloggs" not in r.body
+
+
+def test_headline_under_the_date_when_a_contact_name_stands_above_it():
+    text = f"Jo Bloggs\nHarbour Office, Springfield\nDec. 09, 2008\nHarbour Office Sets Ferry Deadlines\nSPRINGFIELD -- {BODY}\n"
+    r = one("x.txt", text)
+    assert r.title == "Harbour Office Sets Ferry Deadlines" and r.date == date(2008, 12, 9) and "Jo Bloggs" not in r.body
+
+
+def test_release_label_and_number_come_off_the_headline():
+    r = one("x.txt", f"Aug 24 2017\nMEDIA ADVISORY M17-096 Media Invited to Tour the Ferry Terminal\n{BODY} {BODY}\n")
+    assert r.title == "Media Invited to Tour the Ferry Terminal" and r.kind == "advisory" and r.date == date(2017, 8, 24)
+
+
+def test_hard_wrapped_text_is_read_as_paragraphs_and_capitals_keep_acronyms():
+    wrapped = ("The council approved the new budget for the harbour district on\nMonday after a long debate "
+               "that lasted well into the evening hours, and\nthe ferry terminal work will start in the spring, "
+               "officials said.\n")
+    text = (f"Jo Bloggs\nHarbour Office, Springfield\n555-201-3344\n\nMEDIA ADVISORY: M08-070\n\n"
+            f"HFO SETS FERRY PASS DEADLINES FOR THE SUMMER\n\nSPRINGFIELD -- The HFO said today that passes are due.\n"
+            f"{wrapped}\n{wrapped}\n{wrapped}")
+    r = one("x.txt", text)
+    assert r.title == "HFO Sets Ferry Pass Deadlines for the Summer" and r.kind == "advisory"
+    assert "harbour district on Monday after a long debate" in r.body and "555-201-3344" not in r.body
+    assert r.date is None and any("no date" in why for why in r.review)

@@ -15,7 +15,7 @@ from generator.errors import Problem, PressroomError, fail
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit
 from .chrome import is_chrome
 from .dates import Found, dateline_date
-from .toplines import (SECTION_LABELS, _date_only, date_line, dedupe_repeats, is_label, join_labels, not_an_article,
+from .toplines import (SECTION_LABELS, WIRE_DATELINE, _date_only, date_line, split_label, dedupe_repeats, is_label, join_labels, not_an_article,
                        pick_title, secondary, title_like)
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
@@ -148,6 +148,10 @@ def _top(path: str, kept: list[tuple[int, str]], header: date | None = None) -> 
         if title_like(line):
             top.title, top.title_at = line, i
         break
+    if top.dateline_at >= 0 and len(top.title.split()) <= 3:
+        _title_below(top, kept)     # 'Name / Office, City / Dec. 09, 2008 / Headline / WASHINGTON -- …'
+    top.title, label = split_label(top.title)
+    top.hints += "\n" + label
     if not top.title:
         first = kept[0][1]
         why = ("the first line is a photo caption" if is_lone_caption(first)
@@ -156,6 +160,15 @@ def _top(path: str, kept: list[tuple[int, str]], header: date | None = None) -> 
                else f"the first line ('{first[:60]}') is not a headline")
         top.review.append(f"no headline found ({why}): write the title")
     return top, kept
+
+
+def _title_below(top: _Top, kept: list[tuple[int, str]]) -> None:
+    """A headline under the dateline: a title-like line of four words or more with the lead after it."""
+    for j in range(top.dateline_at + 1, min(top.dateline_at + 4, len(kept) - 1)):
+        line, nxt = kept[j][1], kept[j + 1][1]
+        if title_like(line) and len(line.split()) >= 4 and len(nxt.split()) >= 20:
+            top.title, top.title_at = line, j
+            return
 
 
 def _credits(rest: list[tuple[int, str]], top: _Top) -> list[tuple[int, str]]:
@@ -185,6 +198,9 @@ def _credits(rest: list[tuple[int, str]], top: _Top) -> list[tuple[int, str]]:
                 break
             if not (is_lone_caption(line) or is_meta(line) or len(line.split()) <= 12 and not line.endswith(".")):
                 break
+    lead = next((j for j, (_, line) in enumerate(rest[:6]) if WIRE_DATELINE.match(line) or dateline_date(line)), 0)
+    if all(len(line.split()) <= 6 for _, line in rest[:lead]):
+        rest = rest[lead:]    # contact names, offices and release numbers between the headline and the dateline lead
     if rest and (so := SIGN_OFF.match(rest[-1][1])):   # ':: Prime Minister's Office' names the issuer
         top.source, rest = top.source or so.group("who"), rest[:-1]
     while rest and (tm := TRAILING_STORY_BY.match(rest[-1][1])) and len(rest[-1][1]) < 200:

@@ -70,7 +70,8 @@ _SYNDICATION = re.compile(
     r"(?:was|is) (?:originally )?(?:published|distributed|posted)|(?:source|quelle|fuente|source originale)\s*:|"
     r"view (?:the )?original|read (?:the )?original|voir l'original|archived? (?:from|copy)|"
     r"(?:official news )?published at\s+https?://|.{0,80}\boriginally (?:published|appeared) (?:at|on|in|by)\b)\b.{0,160}$", re.I)
-_POST_NAV = re.compile(r"^(?:more|related|latest|other) (?:news|stories|articles|posts|releases)$|^read more\b.{0,40}$", re.I)
+_POST_NAV = re.compile(r"^(?:more|related|latest|other) (?:news|stories|articles|posts|releases)$|^read more\b.{0,40}$|"
+                       r"^(?:\[[^\[\]]{2,30}\]\s*){2,}$", re.I)   # '[Date Prev] [Date Next] [Thread Index]'
 END_MARK = re.compile(r"^(?:-+\s*30\s*-+|#{3,}|\\#{3}|-*\s*end\s*-*|\*{3}|—\s*end\s*—|-?\s*fin\s*-?|- ende -)$", re.I)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from generator.errors import fail
 
 from .chrome import END_MARK, chrome_kind, contact_line
-from .dates import Found, find_date, with_year
+from .dates import Found, dateline_date, find_date, with_year
 from .model import Release
 from .text import classify, clean, summary_of, text_blocks, render_blocks, plain_text
 
@@ -23,7 +23,7 @@ MAIL_HEADER = re.compile(r"^(?:From|Subject|Date|To|Cc|Reply-To|Organization|Org
                          r"Message-ID|Path|Sender|Keywords|Summary|NNTP-Posting-Host|News-Software|X-[\w-]+|"
                          r"Original-Sender|Followup-To|References|Article-I\.D\.|Approved|Expires|Xref)\s*:", re.I)
 RELEASE_HEADER = re.compile(r"\b(?:FOR IMMEDIATE RELEASE|RELEASE\s*:\s*[\w-]+|Press Release No\.?\s*[\w-]+|"
-                            r"NEWS RELEASE|MEDIA RELEASE|PRESS RELEASE)\b", re.I)
+                            r"NEWS RELEASE|MEDIA RELEASE|PRESS RELEASE|MEDIA ADVISORY\s*:?\s*[A-Z]?\d[\w-]*)\b", re.I)
 FORWARD_NOTE = re.compile(r"^(?:here is|here's|the following is|forwarded (?:from|by|message)|-+ ?forwarded|begin forwarded|"
                           r"fyi\b|for your information)", re.I)
 ORGANISATION = re.compile(r"\b(?:OFFICE|LABORATORY|DEPARTMENT|ADMINISTRATION|INSTITUTE|UNIVERSITY|AGENCY|MINISTRY|"
@@ -40,7 +40,20 @@ def looks_like_mail_or_plain_release(text: str) -> bool:
     head = "\n".join(lines[:25])
     filled = [line.expandtabs(8).rstrip() for line in lines if line.strip()]
     wrapped = sum(1 for line in filled if 25 <= len(line) <= 100) >= 0.6 * max(1, len(filled))
-    return bool(RELEASE_HEADER.search(head)) and wrapped and len(lines) >= 15
+    return bool(RELEASE_HEADER.search(head)) and wrapped and len(lines) >= 15 or hard_wrapped(lines)
+
+
+def hard_wrapped(lines: list[str]) -> bool:
+    """Text wrapped at a fixed width (mail, wire copy): most lines 40-80 characters, and many of them
+    stop mid-sentence with the sentence going on in the next line."""
+    rows = [line.expandtabs(8).rstrip() for line in lines]
+    filled = [row for row in rows if row.strip()]
+    if len(filled) < 8:
+        return False
+    sized = sum(1 for row in filled if 40 <= len(row) <= 80)
+    broken = sum(1 for row, nxt in zip(rows, rows[1:]) if 40 <= len(row) <= 80 and nxt.strip()
+                 and not re.search(r"[.!?:;\"”)]$", row) and re.match(r"^\s*[a-z(\d]", nxt))
+    return sized >= 0.6 * len(filled) and broken >= 0.25 * len(filled)
 
 
 @dataclass
@@ -101,6 +114,7 @@ def parse_plain_release(path: str, text: str, vocabulary: tuple[str, ...]) -> Re
         raise fail(path, 0, "no article paragraphs in this text; nothing to import")
     head, body = mail.paragraphs[:start], mail.paragraphs[start:]
     title, found, hints = _head(head)
+    title = _tidy(title, " ".join(body))
     review: list[str] = []
     if not title:
         title = _subject(mail.headers.get("subject", ""))
@@ -134,7 +148,7 @@ def _head(head: list[str]) -> tuple[str, Found | None, str]:
         if contact_line(paragraph) or chrome_kind(paragraph) or re.search(r"\(?\d{3}\)?[ /.-]\d{3}-\d{4}", paragraph):
             continue
         if _headline_like(paragraph):
-            title = _tidy(paragraph)
+            title = clean(paragraph)
     return title, found, hints
 
 
@@ -157,13 +171,23 @@ def _headline_like(text: str) -> bool:
     return not (text.isupper() and ORGANISATION.search(text))
 
 
-def _tidy(title: str) -> str:
+def _tidy(title: str, body: str = "") -> str:
+    """An all-capitals headline in title case; words the text itself writes in capitals (NASA, STS-124) stay so."""
     title = clean(title)
-    if title.isupper():
-        small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
-        words = title.lower().split()
-        title = " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
-    return title
+    if not title.isupper():
+        return title
+    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+    capitals = set(re.findall(r"\b[A-Z][A-Z0-9&.-]+\b", body))
+    words = []
+    for i, word in enumerate(title.split()):
+        core = word.strip(".,:;!?'’\"()")
+        if core in capitals and not core.isdigit():
+            words.append(word)
+        elif i and word.lower() in small:
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)
 
 
 def _subject(subject: str) -> str:
@@ -172,7 +196,7 @@ def _subject(subject: str) -> str:
 
 def _date(found: Found | None, body: list[str], mail_date: str):
     """(date or None, review reason or '') from the header date, the dateline, the message date."""
-    lead = find_date(body[0][:160]) if body else None
+    lead = dateline_date(body[0]) if body else None      # the dateline's date, not one the text mentions
     if found and found.year_given:
         return found.value, ""
     year_from = found if found and found.year_given else None

@@ -58,6 +58,20 @@ def _date_only(text: str) -> date | None:
     return make_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
 
 
+TITLE_LABEL = re.compile(
+    r"^(?P<label>(?:media advisory|news release|press release|media release|press statement|pressemitteilung|"
+    r"medienmitteilung|communiqu[ée](?: de presse)?|comunicado(?: de prensa)?|comunicato stampa)"
+    r"(?:\s*(?:no\.?|nr\.?|n°|#)?\s*:?\s*[A-Z]?\d[\w./-]*)?)\s*[:–—-]?\s+(?P<rest>\S.*)$", re.I)
+
+
+def split_label(title: str) -> tuple[str, str]:
+    """'MEDIA ADVISORY M17-096 Media Invited to …' -> ('Media Invited to …', 'MEDIA ADVISORY M17-096')."""
+    m = TITLE_LABEL.match(title)
+    if not m or len(m.group("rest").split()) < 3:
+        return title, ""
+    return m.group("rest"), m.group("label")
+
+
 def skip(path: str, what: str) -> PressroomError:
     return PressroomError(Problem(path, 0, f"not an article: {what}", warning=True))
 
