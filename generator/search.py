@@ -1,22 +1,35 @@
-"""Full-text search for a static host: Pagefind indexes the built site into `pagefind/`.
+"""Full-text search for a static host: Pagefind indexes the releases into `pagefind/`, in shards.
 
-Runs after the site is written. Article pages mark the indexed region with
-`data-pagefind-body` and their date with `data-pagefind-meta`, so only releases are
-indexed and results show title, date and an excerpt. Pagefind is optional: without it
-the build still succeeds, with a warning, and the search page says search is unavailable.
+Article pages mark the indexed region with `data-pagefind-body` and their date with
+`data-pagefind-meta`, so results show title, date and an excerpt. The index is split into shards
+(`pagefind/<count>-<number>/`, each a complete Pagefind index of a fixed share of the releases) that
+the search page merges in the browser (Pagefind's `mergeIndex`, listed in `pagefind/shards.json`),
+so an edit re-indexes one shard, not the site. Pages go to Pagefind's service (`pagefind --service`)
+as the bytes the build already holds, through the small client below (the stock Python wrapper
+waits 0.1 s before reading each reply). Pagefind is optional: without it the build still succeeds,
+with a warning, and the search page says search is unavailable.
 """
 from __future__ import annotations
 
-import importlib.util
+import base64
+import json
 import shutil
 import subprocess
-import sys
-import time
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 INDEX_DIR = "pagefind"
-TIMEOUT_SECONDS = 600
+SHARDS_FILE = "shards.json"
+# Kept in every shard: its own index, and what a primary index loads (the search script, its worker, the wasm).
+SHARD_KEEP = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "index", "fragment", "filter")
+# The search page's user interface, kept once at the top of `pagefind/`.
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js", "pagefind-modular-ui.js",
+            "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css")
+NOT_INSTALLED = ("search index not built: Pagefind is not installed (pip install 'pagefind[bin]'); "
+                 "the search page will say search is unavailable")
 
 
 @dataclass(frozen=True)
@@ -26,11 +39,19 @@ class SearchResult:
     message: str = ""     # why indexing failed or was skipped; empty when ok
 
 
+class PagefindError(Exception):
+    """Pagefind's service failed or said no."""
+
+
 def pagefind_command() -> list[str] | None:
-    """How to run Pagefind: the PyPI package (`pagefind[bin]`), else a `pagefind` on PATH, else None."""
-    if importlib.util.find_spec("pagefind") is not None and any(
-            importlib.util.find_spec(name) is not None for name in ("pagefind_bin", "pagefind_bin_extended")):
-        return [sys.executable, "-m", "pagefind"]
+    """Pagefind's binary: the PyPI package (`pagefind[bin]`), else a `pagefind` on PATH, else None."""
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            found = __import__(module).get_executable()
+        except (ImportError, AttributeError, OSError):
+            continue
+        if found and Path(found).is_file():
+            return [str(found)]
     binary = shutil.which("pagefind")
     return [binary] if binary else None
 
@@ -39,21 +60,112 @@ def available() -> bool:
     return pagefind_command() is not None
 
 
-def index_site(output_dir: Path) -> SearchResult:
-    """Run Pagefind over the built site; never raises for a missing or failing Pagefind."""
-    started = time.perf_counter()
-    base = pagefind_command()
-    if base is None:
-        return SearchResult(False, 0.0, "search index not built: Pagefind is not installed "
-                                        "(pip install 'pagefind[bin]'); the search page will say search is unavailable")
-    command = [*base, "--site", str(output_dir), "--output-subdir", INDEX_DIR, "--quiet"]
+def binary_stamp() -> str:
+    """Which Pagefind indexes (its path, size and time): an index made by another one is made again."""
+    command = pagefind_command()
+    if command is None:
+        return ""
     try:
-        run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return SearchResult(False, time.perf_counter() - started, f"search index not built: Pagefind failed ({exc})")
-    seconds = time.perf_counter() - started
-    if run.returncode != 0 or not (output_dir / INDEX_DIR / "pagefind-ui.js").is_file():
-        detail = (run.stderr or run.stdout).strip().splitlines()
-        return SearchResult(False, seconds, "search index not built: Pagefind failed"
-                            + (f": {detail[-1]}" if detail else f" (exit {run.returncode})"))
-    return SearchResult(True, seconds)
+        st = Path(command[0]).stat()
+    except OSError:
+        return command[0]
+    return f"{command[0]}:{st.st_size}:{st.st_mtime_ns}"
+
+
+class Pagefind:
+    """A `pagefind --service` process and the JSON-over-pipes protocol it speaks (base64 JSON, comma-ended)."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen([*command, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self._next = 0
+        self._buffer = bytearray()
+
+    def __enter__(self) -> Pagefind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+    def call(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send every request (from a thread, so neither pipe fills up) and return the replies in order."""
+        first = self._next
+        self._next += len(payloads)
+        messages = [base64.b64encode(json.dumps({"message_id": first + i, "payload": p}).encode()) + b","
+                    for i, p in enumerate(payloads)]
+        writer = threading.Thread(target=_send, args=(self.process.stdin, messages), daemon=True)
+        writer.start()
+        replies: dict[int, dict[str, Any]] = {}
+        assert self.process.stdout is not None
+        for _ in payloads:
+            reply = self._receive(self.process.stdout)
+            payload = reply.get("payload") or {}
+            if payload.get("type") == "Error":
+                raise PagefindError(payload.get("message") or "Pagefind said no")
+            replies[int(reply.get("message_id", -1))] = payload
+        writer.join()
+        return [replies[first + i] for i in range(len(payloads))]
+
+    def _receive(self, stream: IO[bytes]) -> dict[str, Any]:
+        """The next comma-ended reply."""
+        while True:
+            end = self._buffer.find(b",")
+            if end >= 0:
+                data = bytes(self._buffer[:end])
+                del self._buffer[:end + 1]
+                return json.loads(base64.b64decode(data))
+            chunk = stream.read1(1 << 16)     # type: ignore[attr-defined]
+            if not chunk:
+                raise PagefindError("Pagefind's service stopped before answering")
+            self._buffer += chunk
+
+    def write_index(self, pages: Iterable[tuple[str, bytes]], output: Path) -> int:
+        """One index of `pages` ((url, html) pairs) written to `output`; returns how many pages it holds."""
+        [made] = self.call([{"type": "NewIndex", "config": None}])
+        index = made["index_id"]
+        adds = [{"type": "AddFile", "index_id": index, "file_path": None, "url": url,
+                 "file_contents": html.decode("utf-8", "replace")} for url, html in pages]
+        self.call(adds)
+        self.call([{"type": "WriteFiles", "index_id": index, "output_path": str(output)},
+                   {"type": "DeleteIndex", "index_id": index}])
+        return len(adds)
+
+
+def _send(stream: IO[bytes] | None, messages: list[bytes]) -> None:
+    try:
+        assert stream is not None
+        for message in messages:
+            stream.write(message)
+        stream.flush()
+    except (OSError, ValueError):
+        pass      # the service went away: the reader says so
+
+
+def keep_shard_files(shard: Path) -> None:
+    """Strip a freshly written shard down to its index (the user interface lives once, at the top)."""
+    for path in shard.iterdir():
+        if path.name in SHARD_KEEP or path.name.endswith(".pf_meta") or path.name.startswith("wasm."):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def move_ui_files(shard: Path, index_dir: Path) -> None:
+    """The user interface files of a freshly written shard, moved to the top of the index folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for name in UI_FILES:
+        if (shard / name).is_file():
+            shutil.move(str(shard / name), str(index_dir / name))

@@ -231,8 +231,8 @@ def test_interrupted_staging_leaves_previous_site(site: Path, monkeypatch: pytes
     config = load_config(site, search=False)
     build(config, run_import=False)
     before = tree(site / "_site")
-    path = first(site)
-    path.write_text(path.read_text() + "\nMore.\n")
+    for path in sorted((site / "content").rglob("*.md")):    # every page: too many for the journal, so staged
+        path.write_text(path.read_text() + "\nMore.\n")
     import generator.build.writing as engine
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -316,24 +316,25 @@ def test_content_folder_replaced_as_a_whole(site: Path, builder: SiteBuilder, tm
 
 
 def fake_pagefind(calls: list[Path]):
-    """Stands in for `search.index_site`: records the folder, checks the site there is complete, writes an index."""
-    from generator.search import SearchResult
+    """Stands in for `shards.index_shards`: records the folder, checks the site there is complete, writes an index."""
 
-    def index_site(folder: Path) -> SearchResult:
+    def index_shards(plan, folder: Path, payload, target: Path) -> float:
         folder = Path(folder)
         calls.append(folder)
         assert (folder / "index.html").is_file() and (folder / "feed.xml").is_file()
-        (folder / "pagefind").mkdir(exist_ok=True)
-        (folder / "pagefind" / "pagefind-ui.js").write_text(f"index {len(calls)}")
-        return SearchResult(True, 0.01)
-    return index_site
+        for shard in plan.dirty:
+            (target / shard).mkdir(parents=True, exist_ok=True)
+            (target / shard / "pagefind-entry.json").write_text(f"index {len(calls)}")
+        (target / "pagefind-ui.js").write_text(f"index {len(calls)}")
+        return 0.01
+    return index_shards
 
 
 def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build.builder as engine
+    import generator.build.publish as engine
 
     calls: list[Path] = []
-    monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
+    monkeypatch.setattr(engine, "index_shards", fake_pagefind(calls))
     config = load_config(site, search=True)
     result = build(config, run_import=False, search=True)
     assert len(calls) == 1 and calls[0] != site / "_site" and calls[0].name.startswith("._site.building-")
@@ -349,28 +350,28 @@ def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatc
 
 
 def test_build_killed_while_indexing_keeps_previous_site_and_index(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build.builder as engine
+    import generator.build.publish as engine
 
     calls: list[Path] = []
-    monkeypatch.setattr(engine.search_index, "index_site", fake_pagefind(calls))
+    monkeypatch.setattr(engine, "index_shards", fake_pagefind(calls))
     config = load_config(site, search=True)
     build(config, run_import=False, search=True)
     before = {p.relative_to(site / "_site").as_posix(): p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
     path = first(site)
     path.write_text(path.read_text() + "\nMore.\n")
 
-    def killed(folder: Path) -> None:
+    def killed(plan, folder: Path, payload, target: Path) -> None:
         calls.append(Path(folder))
-        (Path(folder) / "pagefind").mkdir()
-        (Path(folder) / "pagefind" / "fragment-1").write_text("half an index")
+        (Path(target) / plan.dirty[0]).mkdir(parents=True)
+        (Path(target) / plan.dirty[0] / "fragment-1").write_text("half an index")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine.search_index, "index_site", killed)
+    monkeypatch.setattr(engine, "index_shards", killed)
     with pytest.raises(KeyboardInterrupt):
         build(config, run_import=False, search=True)
     after = {p.relative_to(site / "_site").as_posix(): p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(site.glob("._site.building-*"))
+    assert not list(site.glob("._site.building-*")) and not list(site.glob("._site.journal"))
 
 
 def test_no_change_build_answers_from_its_record(site: Path, tmp_path: Path) -> None:

@@ -48,7 +48,9 @@ def test_build_indexes_exactly_the_articles_and_reports_its_time(searchable):
     assert "search index" in result.summary()
     bundle = searchable.out / "pagefind"
     assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind-ui.css").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    shards = json.loads((bundle / "shards.json").read_text())["shards"]
+    assert shards == ["1-0/"]      # three releases: one shard
+    entry = json.loads((bundle / shards[0] / "pagefind-entry.json").read_text())
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(ARTICLES)
 
 

@@ -6,7 +6,6 @@ file locks, so two processes never build one site, or write one output folder, a
 """
 from __future__ import annotations
 
-import secrets
 import shutil
 import threading
 import sys
@@ -16,12 +15,11 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
-from .. import search as search_index
 from ..cache import DiskCache, digest, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config, load_config
 from ..content import CONTENT_SUFFIXES, Article, Page
-from ..errors import Problem, Problems, problem
+from ..errors import Problem, Problems
 from ..markup import MarkdownRenderer
 from ..model import Model, find_redirects, same_place
 from ..render import LIST_TEMPLATES, Renderer, static_files
@@ -32,8 +30,9 @@ from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .sources import FileEntry, import_new_seeds, load_entries, moved, read_entry, rescanned, scan, select
-from .writing import (MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats,
-                      write_in_place, write_staged, written_by)
+from .journal import recover
+from .publish import journal_fits, publish
+from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats, written_by
 
 
 class SiteBuilder:
@@ -120,6 +119,7 @@ class SiteBuilder:
         started = time.perf_counter()
         config = self.config
         problems = Problems(self.strict)
+        recover(config.output_dir)      # a killed build's committed journal is finished first
         check_output_dir(config.output_dir, config.site_dir)
         self.progress("import", 0)
         imported = import_new_seeds(config, problems) if self.run_import else 0
@@ -237,55 +237,36 @@ class SiteBuilder:
 
     def _write(self, plan: Plan, *, staged: bool, old: Output, problems: Problems,
                record: bool) -> tuple[tuple[str, ...], float]:
-        """Render and write what the plan says; returns (files whose bytes changed, search index seconds)."""
+        """Render and write what the plan says (`publish`: staged, journal or serve's in place); returns
+        (files whose bytes changed, search index seconds)."""
         config = self.config
-        output_dir = config.output_dir
         new = Output()
         if record:
             new.state, new.problems, new.held_until = self._state(), tuple(problems), self._held
             new.articles = len(plan.site.articles)
         assert self.renderer is not None
+        journal = staged and journal_fits(len(plan.render), old)
         staging = None
         try:
-            staging = make_staging(output_dir) if staged else None      # inside: a signal now still cleans it up
+            staging = make_staging(config.output_dir) if staged and not journal else None   # a signal still cleans it up
             self.progress("render", len(plan.render))
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
                                   plan, old, new, staging)
-            removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
-            index = self.search and config.search and (bool(out.written) or not (output_dir / SEARCH_DIR).is_dir())
-            seconds: list[float] = []
             self.progress("write", len(out.payload))
-            if staging is None:
-                new.build_id, new.stats = old.build_id, old.stats
-                write_in_place(output_dir, out.payload, removed)
-                self._manifest_dirty = True
-                if index:
-                    seconds.append(self._index(output_dir, problems))
-            elif out.written or removed or index or written_by(output_dir) != old.build_id or not old.build_id:
-                new.build_id = secrets.token_hex(8)
-                unchanged = set(new.files) | set(new.extras)
-                before_swap = (lambda folder: seconds.append(self._index(folder, problems))) if index else None
-                write_staged(output_dir, out.payload, unchanged - set(out.payload) - out.staged_already, staging,
-                             build_id=new.build_id, before_swap=before_swap)
-                staging = None
-                self._save_manifest(new)
-            else:
-                new.build_id = old.build_id
-                if not manifest_saved(old, new):
-                    self._save_manifest(new)
+            if self.search and config.search:
+                self.progress("index", 0)
+            done = publish(out, plan.site, old, config.output_dir, staging=staging, journal=journal,
+                           index=self.search and config.search, problems=problems, output_name=config.output)
+            staging = None
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+        if done.mode == "serve":
+            self._manifest_dirty = True
+        elif done.mode != "none" or not manifest_saved(old, new):
+            self._save_manifest(new)
         self._out = new
-        return out.written, sum(seconds)
-
-    def _index(self, folder: Path, problems: Problems) -> float:
-        """Pagefind over `folder`; a missing or failing Pagefind is a warning, not an error."""
-        self.progress("index", 0)
-        result = search_index.index_site(folder)
-        if not result.ok:
-            problems.add(problem(f"{self.config.output}/{search_index.INDEX_DIR}", 0, result.message, warning=True))
-        return result.seconds
+        return out.written, done.seconds
 
     # ----- pieces
 

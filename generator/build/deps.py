@@ -82,6 +82,8 @@ class Output:
     held_until: datetime | None = None      # the earliest future release held back: the state expires then
     build_id: str = ""                      # the build that made the output folder (its marker says so)
     stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # file -> (size, mtime_ns, inode)
+    fresh: set[str] | None = None           # files whose stats are still to take (None: all of them)
+    shards: dict[str, bytes] = field(default_factory=dict)   # search shard -> the key it was indexed under
 
 
 def config_repr(config: Config) -> str:
@@ -190,4 +192,3 @@ def _plan_standalone(keys: Keys, site: Site, files: dict[str, tuple[bytes, bytes
         else:
             plan.keep.pop(name, None)
             plan.render.append((kind, item, name, key))
-

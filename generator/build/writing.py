@@ -165,11 +165,15 @@ def write_in_place(output_dir: Path, payload: dict[str, bytes], removed: Iterabl
 
 
 def record_stats(output_dir: Path, out: Output) -> None:
-    """Record each output file's (size, mtime, inode), so the next process can trust the output folder cheaply."""
-    stats = {}
+    """Record each output file's (size, mtime, inode), so the next process can trust the output folder cheaply
+    (only those in `out.fresh` when set: the others are the previous build's, untouched)."""
+    names = [*out.files, *out.extras] if out.fresh is None else out.fresh
+    stats = {} if out.fresh is None else {name: out.stats[name] for name in [*out.files, *out.extras]
+                                           if name in out.stats}
+    out.fresh = None
     base = f"{output_dir}/"
     stat = os.stat
-    for name in [*out.files, *out.extras]:
+    for name in names:
         try:
             st = stat(base + name)
             stats[name] = (st.st_size, st.st_mtime_ns, st.st_ino)

@@ -1,0 +1,146 @@
+"""The write and index stages of one build: how the new output reaches the output folder, search shards included.
+
+- staged: a large change set (or no trusted previous output) builds the whole new site beside the old one,
+  indexes the changed search shards there, and swaps it in at once (`writing.write_staged`);
+- journal: a small change set (`pressroom build` after an edit) writes only the changed files and shards,
+  through a journal, so a killed build still leaves the previous site or the complete new one (`journal`);
+- serve: `serve`'s rebuilds replace each changed file atomically and keep the previous search index.
+"""
+from __future__ import annotations
+
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import search
+from ..errors import Problems, problem
+from ..model import Site
+from .deps import Output
+from .collect import Collected
+from .journal import Journal
+from .shards import SearchPlan, carry_shards, index_shards, plan_search
+from .writing import SEARCH_DIR, marker_text, write_in_place, write_staged, written_by
+
+JOURNAL_MAX = 400          # at most this many changed files (and a twentieth of the site) go through the journal
+
+
+def journal_fits(render_count: int, old: Output) -> bool:
+    """A change set small enough to write in place, when the previous output is trusted."""
+    total = len(old.files) + len(old.extras)
+    return bool(old.build_id and old.stats) and render_count <= min(JOURNAL_MAX, max(20, total // 20))
+
+
+@dataclass
+class Written:
+    mode: str             # "staged", "journal", "serve" or "none"
+    seconds: float = 0.0  # search indexing
+
+
+def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, staging: Path | None, journal: bool,
+            index: bool, problems: Problems, output_name: str) -> Written:
+    """Write `out` the way the change set calls for; index the shards whose pages changed when `index`."""
+    new = out.new
+    removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
+    if index and not search.available():
+        problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0, search.NOT_INSTALLED, warning=True))
+    plan = _search_plan(out, site, old, output_dir, index and search.available())
+    if index and plan is None:
+        new.shards = {}
+    if staging is None and not journal:
+        new.build_id, new.stats, new.shards = old.build_id, old.stats, dict(old.shards)
+        write_in_place(output_dir, out.payload, removed)
+        return Written("serve")
+    changed = bool(out.written or removed or (plan and plan.dirty))
+    if not changed and written_by(output_dir) == old.build_id and old.build_id:
+        new.build_id, new.stats = old.build_id, dict(old.stats)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        return Written("none")
+    new.build_id = secrets.token_hex(8)
+    if staging is None:
+        seconds = _journaled(out, old, output_dir, removed, plan, problems, output_name)
+        return Written("journal", seconds)
+    seconds = _staged(out, output_dir, staging, plan, index, problems, output_name)
+    return Written("staged", seconds)
+
+
+def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, index: bool) -> SearchPlan | None:
+    """The shards to index, when indexing; else the previous index is carried over with its keys."""
+    if not index:
+        out.new.shards = dict(old.shards)
+        return None
+    plan = plan_search(site, out.new.files, old.shards, output_dir / SEARCH_DIR)
+    out.new.shards = dict(plan.keys)
+    return plan
+
+
+def _staged(out: Collected, output_dir: Path, staging: Path, plan: SearchPlan | None, index: bool,
+            problems: Problems, output_name: str) -> float:
+    new = out.new
+    unchanged = set(new.files) | set(new.extras)
+    seconds = [0.0]
+
+    def before_swap(folder: Path) -> None:
+        target = folder / SEARCH_DIR
+        if plan is None:
+            return        # searching, without Pagefind: no index
+        seconds[0] = _index(plan, folder, out.payload, target, problems, output_name)
+        if seconds[0] < 0:
+            shutil.rmtree(target, ignore_errors=True)
+            new.shards = {}
+            return
+        carry_shards(plan, output_dir / SEARCH_DIR, target)
+        (target / search.SHARDS_FILE).write_bytes(plan.listing)
+
+    carry = plan is None and not index
+    write_staged(output_dir, out.payload, unchanged - set(out.payload) - out.staged_already, staging,
+                 build_id=new.build_id, before_swap=None if carry else before_swap)
+    return max(seconds[0], 0.0)
+
+
+def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str], plan: SearchPlan | None,
+               problems: Problems, output_name: str) -> float:
+    new = out.new
+    journal = Journal(output_dir)
+    try:
+        for name, data in out.payload.items():
+            journal.add_file(name, data)
+        seconds = 0.0
+        gone: list[str] = []
+        if plan is not None:
+            side = journal.dir / "index"
+            side.mkdir()
+            seconds = _index(plan, output_dir, out.payload, side, problems, output_name)
+            if seconds < 0:
+                new.shards = {name: key for name, key in old.shards.items() if name in plan.members}
+                plan.dirty, seconds = [], 0.0
+            for shard in plan.dirty:
+                if (side / shard).is_dir():
+                    (side / shard).rename(journal.folder(f"{SEARCH_DIR}/{shard}"))
+            gone = [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in plan.members]
+            listing = output_dir / SEARCH_DIR / search.SHARDS_FILE
+            if not listing.is_file() or listing.read_bytes() != plan.listing:
+                journal.add_file(f"{SEARCH_DIR}/{search.SHARDS_FILE}", plan.listing)
+            for name in search.UI_FILES:
+                if (side / name).is_file() and not (output_dir / SEARCH_DIR / name).is_file():
+                    journal.add_file(f"{SEARCH_DIR}/{name}", (side / name).read_bytes())
+        journal.commit([*removed, *gone], marker_text(new.build_id))
+    except BaseException:
+        journal.abandon()
+        raise
+    fresh = set(out.payload) | set(out.changed)
+    new.stats = {name: stat for name, stat in old.stats.items() if name not in fresh}
+    new.fresh = fresh
+    return seconds
+
+
+def _index(plan: SearchPlan, folder: Path, payload: dict[str, bytes], target: Path, problems: Problems,
+           output_name: str) -> float:
+    """Index the dirty shards: seconds taken, or -1 when Pagefind failed (a warning, not an error)."""
+    try:
+        return index_shards(plan, folder, payload, target)
+    except (search.PagefindError, OSError) as exc:
+        problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0,
+                             f"search index not built: Pagefind failed ({exc})", warning=True))
+        return -1.0
