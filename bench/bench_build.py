@@ -1,14 +1,15 @@
-"""Build benchmark: Pressroom cold / no-change / one-edit builds, and Hugo / Pelican on the same corpus.
+"""Build benchmark: Pressroom cold / no-change / one-edit builds, search on, against Hugo + Pagefind.
 
-    python bench/bench_build.py                 # N = 1000 and 10000
-    python bench/bench_build.py --sizes 1000 --no-peers
+    python bench/bench_build.py                      # N = 1000 and 10000
+    python bench/bench_build.py --sizes 10000 --rounds 3 --code /tmp/pr-before   # also a previous Pressroom
 
-Prints, per N: cold build (empty cache and output), no-change rebuild (`pressroom build`
-again, a new process), one-article body edit (`SiteBuilder.rebuild`, what `serve` runs;
-median of 5), peak memory of the largest process (ru_maxrss of the build process and of
-its pool workers), pages written; and, when installed, Hugo's and Pelican's cold builds of
-the same corpus with comparable settings (10 a page, tags, year/month sections), as
-ratios measured in the same run. The search index (Pagefind) is off: it is timed apart.
+Prints, per N and per code tree (this one, and each `--code` checkout, run alternately, medians of
+`--rounds`): the cold build (empty cache and output, search on: Pagefind included), the no-change
+`pressroom build`, three one-edit `pressroom build`s (a body edit, a new release, a title change; each a
+new process, as CI and a user run it, checked afterwards: the edit's new word is in the search index),
+peak memory of the largest process (the build, its pool workers and Pagefind), and `serve`'s in-memory
+one-edit rebuild. Then Hugo's cold build of the same corpus (10 a page, tags, year/month sections)
+followed by Pagefind over Hugo's output, as ratios measured in the same run; and Pelican when installed.
 """
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import edits  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 
 HUGO_LAYOUTS = {
@@ -49,33 +52,38 @@ def corpus(n: int, workdir: Path) -> Path:
     if not (site / ".complete").exists():
         shutil.rmtree(site, ignore_errors=True)
         write_corpus(n, site)
-        with open(site / "pressroom.toml", "a") as handle:
-            handle.write("search = false\n")
         (site / ".complete").write_text("")
     return site
 
 
-def run_child(args: list[str]) -> dict:
-    """Run `args` and return its JSON line (time, memory, pages written)."""
-    result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+def run_child(args: list[str], code: Path | None = None) -> dict:
+    """Run `args` (with the Pressroom of `code` when given) and return its JSON line."""
+    env = dict(os.environ, **({"PRESSROOM_CODE": str(code)} if code else {}))
+    result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def peak_mb() -> float:
+    """The largest process so far: this one, or a child it waited for (pool workers, Pagefind)."""
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
 def child_build(site: str) -> None:
-    """One `pressroom build` in this process; prints JSON."""
+    """One `pressroom build` (search on) in this process; prints JSON."""
     from generator.build import build
     from generator.config import load_config
 
     started = time.perf_counter()
-    result = build(load_config(Path(site)), run_import=False, search=False)
+    result = build(load_config(Path(site)), run_import=False, search=True)
     seconds = time.perf_counter() - started
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "written": len(result.written),
-                      "files": result.files, "errors": len(result.errors)}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "written": len(result.written),
+                      "search": result.search_seconds, "files": result.files, "errors": len(result.errors),
+                      "warnings": [p.message for p in result.problems if p.warning][:3]}))
 
 
 def child_edit(site: str) -> None:
-    """SiteBuilder.build() then five one-article body edits through rebuild(); prints JSON."""
+    """`serve`: SiteBuilder.build() then five one-article body edits through rebuild(); prints JSON."""
     from generator.config import load_config
     from generator.build import SiteBuilder
     from generator.changes import Changes
@@ -98,9 +106,23 @@ def child_edit(site: str) -> None:
     builder.rebuild(Changes.classify([], Path(site)))
     nochange = time.perf_counter() - nochange
     builder.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"median": statistics.median(times), "max": max(times), "written": written,
-                      "nochange_in_process": nochange, "peak_mb": peak / 1024}))
+                      "nochange_in_process": nochange, "peak_mb": peak_mb()}))
+
+
+def one_edits(site: Path, code: Path | None, round_: int) -> dict[str, dict]:
+    """Each kind of edit, then `pressroom build` in a new process, then the edit undone and built again."""
+    out = {}
+    for kind in edits.KINDS:
+        word, changes = edits.apply(site, kind, round_)
+        try:
+            result = run_child(["--child-build", str(site)], code)
+            result["findable"] = edits.findable(site / "_site", word)
+            out[kind] = result
+        finally:
+            edits.undo(changes)
+        run_child(["--child-build", str(site)], code)
+    return out
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
@@ -149,49 +171,104 @@ def pelican(site: Path, workdir: Path) -> tuple[float, float] | None:
     return timed([binary, str(site / "content"), "-s", str(settings), "-o", str(root / "output"), "-q"], cwd=root)
 
 
-def bench(n: int, workdir: Path, peers: bool) -> None:
-    site = corpus(n, workdir)
-    shutil.rmtree(site / ".pressroom-cache", ignore_errors=True)
-    shutil.rmtree(site / "_site", ignore_errors=True)
-    cold = run_child(["--child-build", str(site)])
-    warm = run_child(["--child-build", str(site)])
-    edit = run_child(["--child-edit", str(site)])
-    print(f"\nN = {n} ({os.cpu_count()} cores)")
-    print(f"  cold build            {cold['seconds']:7.2f} s   peak {cold['peak_mb']:6.0f} MB   {cold['written']} files written")
-    print(f"  no-change rebuild     {warm['seconds']:7.2f} s   (pressroom build, new process; {warm['written']} written)")
-    print(f"  no-change rebuild     {edit['nochange_in_process'] * 1000:7.1f} ms  (SiteBuilder.rebuild, in memory)")
-    print(f"  one-edit rebuild      {edit['median'] * 1000:7.1f} ms  median of 5 (max {edit['max'] * 1000:.1f} ms), "
-          f"files written {edit['written']}; serve process peak {edit['peak_mb']:.0f} MB")
-    if peers:
-        for name, runner in (("hugo", hugo), ("pelican", pelican)):
-            try:
-                measured = runner(site, workdir)
-            except subprocess.CalledProcessError as exc:
-                print(f"  {name:8} failed: {exc}")
-                continue
-            if measured is None:
-                print(f"  {name:8} not installed")
-                continue
-            seconds, peak = measured
-            print(f"  {name:8} cold build  {seconds:7.2f} s   peak {peak:6.0f} MB   "
-                  f"ratio pressroom/{name} = {cold['seconds'] / seconds:.2f}")
+def hugo_pagefind(site: Path, workdir: Path) -> tuple[float, float] | None:
+    """Hugo's cold build, then Pagefind over Hugo's output: (seconds, peak MB of the larger)."""
+    measured = hugo(site, workdir)
+    command = pagefind_binary()
+    if measured is None or command is None:
+        return None
+    seconds, peak = timed([command, "--site", str(workdir / f"hugo-{site.name}" / "public")])
+    return measured[0] + seconds, max(measured[1], peak)
+
+
+def pagefind_binary() -> str | None:
+    from generator.search import pagefind_command
+
+    command = pagefind_command()
+    return command[0] if command else None
+
+
+def median(runs: list[dict], *keys: str) -> float:
+    values = []
+    for run in runs:
+        for key in keys[:-1]:
+            run = run[key]
+        values.append(run[keys[-1]])
+    return statistics.median(values)
+
+
+def measure(n: int, workdir: Path, codes: list[Path | None], rounds: int) -> dict[str, dict[str, list]]:
+    """Alternating runs of each code tree, each on its own copy of the corpus."""
+    base = corpus(n, workdir)
+    runs: dict[str, dict[str, list]] = {}
+    for round_ in range(rounds):
+        for code in codes:
+            label = str(code) if code else "this tree"
+            site = workdir / f"corpus-{n}-{zlib.crc32(label.encode())}"
+            if not site.exists():
+                shutil.copytree(base, site)
+            shutil.rmtree(site / ".pressroom-cache", ignore_errors=True)
+            shutil.rmtree(site / "_site", ignore_errors=True)
+            got = runs.setdefault(label, {"cold": [], "warm": [], "edits": []})
+            got["cold"].append(run_child(["--child-build", str(site)], code))
+            got["warm"].append(run_child(["--child-build", str(site)], code))
+            got["edits"].append(one_edits(site, code, round_))
+    return runs
+
+
+def report(n: int, runs: dict[str, dict[str, list]], peer: tuple[float, float] | None) -> None:
+    print(f"\nN = {n} ({os.cpu_count()} cores), search on, medians of {len(next(iter(runs.values()))['cold'])}")
+    for label, got in runs.items():
+        cold = median(got["cold"], "seconds")
+        print(f"  [{label}]")
+        print(f"  cold build            {cold:7.2f} s   (search {median(got['cold'], 'search'):.2f} s)   "
+              f"peak {max(r['peak_mb'] for r in got['cold']):6.0f} MB"
+              + (f"   ratio to Hugo + Pagefind = {cold / peer[0]:.2f}" if peer else ""))
+        print(f"  no-change build       {median(got['warm'], 'seconds'):7.2f} s")
+        for kind in edits.KINDS:
+            found = all(r[kind]["findable"] for r in got["edits"])
+            print(f"  one edit ({kind:5})      {median(got['edits'], kind, 'seconds'):7.2f} s   "
+                  f"peak {max(r[kind]['peak_mb'] for r in got['edits']):6.0f} MB   "
+                  f"files written {[r[kind]['written'] for r in got['edits']]}   in the search index: "
+                  f"{'yes' if found else 'NO'}")
+    if peer:
+        print(f"  Hugo + Pagefind cold  {peer[0]:7.2f} s   peak {peer[1]:6.0f} MB")
+
+
+def serve_edits(n: int, workdir: Path) -> None:
+    edit = run_child(["--child-edit", str(corpus(n, workdir))])
+    print(f"  serve: one-edit rebuild {edit['median'] * 1000:.1f} ms median of 5 (max {edit['max'] * 1000:.1f} ms), "
+          f"files written {edit['written']}; no-change {edit['nochange_in_process'] * 1000:.1f} ms; "
+          f"peak {edit['peak_mb']:.0f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--code", type=Path, action="append", default=[], help="another Pressroom checkout to compare")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pressroom-bench")
-    parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--no-peers", action="store_true", help="skip Hugo + Pagefind and Pelican")
+    parser.add_argument("--no-serve", action="store_true", help="skip serve's in-memory rebuilds")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
     parser.add_argument("--child-edit", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if os.environ.get("PRESSROOM_CODE"):
+        sys.path.insert(0, os.environ["PRESSROOM_CODE"])
     if args.child_build:
         return child_build(args.child_build)
     if args.child_edit:
         return child_edit(args.child_edit)
     args.workdir.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        bench(n, args.workdir, not args.no_peers)
+        runs = measure(n, args.workdir, [None, *args.code], args.rounds)
+        peer = None if args.no_peers else hugo_pagefind(corpus(n, args.workdir), args.workdir)
+        report(n, runs, peer)
+        if not args.no_serve:
+            serve_edits(n, args.workdir)
+        if not args.no_peers:
+            measured = pelican(corpus(n, args.workdir), args.workdir)
+            print("  pelican not installed" if measured is None else f"  pelican cold {measured[0]:7.2f} s")
 
 
 if __name__ == "__main__":
