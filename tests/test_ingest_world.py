@@ -341,3 +341,14 @@ def test_hard_wrapped_text_is_read_as_paragraphs_and_capitals_keep_acronyms():
     assert r.title == "HFO Sets Ferry Pass Deadlines for the Summer" and r.kind == "advisory"
     assert "harbour district on Monday after a long debate" in r.body and "555-201-3344" not in r.body
     assert r.date is None and any("no date" in why for why in r.review)
+
+
+def test_committee_press_notice_label_is_not_the_headline():
+    text = f"Harbour Select Committee: Press Notice\n\nFriday 30 May 2008\n\nFerry Fares Must Fall, Say MPs\n\n{BODY}\n"
+    r = one("x.txt", text)
+    assert r.title == "Ferry Fares Must Fall, Say MPs" and r.date == date(2008, 5, 30)
+
+
+def test_reference_codes_are_not_a_headline():
+    r = one("x.txt", f"HSC 04-05 PN 7\n\nSession 2004-05\n\nPress Notice 7\n\n{BODY} {BODY}\n")
+    assert r.title == "" and r.draft and any("headline" in why for why in r.review)

@@ -16,7 +16,8 @@ from .text import clean, is_speaker
 LABEL_WORDS = re.compile(
     r"\b(?:news|press|media|releases?|pressemitteilung(?:en)?|medienmitteilung(?:en)?|presse|aktuell\w*|nachrichten|"
     r"communiqu[ée]s?|actualit[ée]s?|comunicaci[óo]n|comunicados?|noticias|notizie|comunicati|h[íi]rek|statements?|"
-    r"speeches|advisor(?:y|ies)|updates?|newsroom|salle de presse|sala de prensa)\b", re.I)
+    r"speeches|advisor(?:y|ies)|updates?|newsroom|salle de presse|sala de prensa|notices?)\b", re.I)
+LABEL_TAIL = re.compile(r"[:–—|-]\s*(?:press|news|media)\s+(?:notice|release|statement|advisory|note)s?(?:\s+\d+)?$", re.I)
 CREDIT_END = re.compile(r"\((?:image|photo|picture|foto|bild|crédit|credit)s?(?: credit| by)?\s*:?[^()]{0,80}\)\s*$", re.I)
 TIME_LEAD = re.compile(r"^\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)\b", re.I)
 NUMERIC_DATE_LEAD = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
@@ -47,7 +48,8 @@ def title_like(text: str) -> bool:
         return False
     if is_speaker(text) or text[0].islower() or not any(c.isalpha() for c in text):
         return False
-    return True
+    codes = sum(1 for w in words if not any(c.isalpha() for c in w))      # 'PASC 04-05 PN 7', 'Session 2004-05'
+    return not (codes >= 2 and codes * 2 >= len(words) or codes and len(words) <= 2)
 
 
 def _date_only(text: str) -> date | None:
@@ -79,6 +81,8 @@ def skip(path: str, what: str) -> PressroomError:
 def is_label(line: str) -> bool:
     """A section label above a headline: a few words naming the kind of page ('News Releases from Region 05')."""
     words = line.split()
+    if LABEL_TAIL.search(line) and len(words) <= 12:
+        return True           # 'Public Administration Select Committee: Press Notice'
     if len(words) > 6 or line.endswith((".", "?", "!")):
         return False
     labelled = sum(1 for w in words if LABEL_WORDS.fullmatch(w.strip(":")))
