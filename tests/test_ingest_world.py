@@ -352,3 +352,17 @@ def test_committee_press_notice_label_is_not_the_headline():
 def test_reference_codes_are_not_a_headline():
     r = one("x.txt", f"HSC 04-05 PN 7\n\nSession 2004-05\n\nPress Notice 7\n\n{BODY} {BODY}\n")
     assert r.title == "" and r.draft and any("headline" in why for why in r.review)
+
+
+def test_archived_briefing_page_headline_below_the_release_header():
+    text = ("The Harbour House\nMayor Jo Bloggs\nPrint this document\n\nFor Immediate Release\nOffice of the Press Secretary\n"
+            "April 26, 2006\n\nPress Briefing by Sam Carter\nHarbour Briefing Room\n\n12:18 P.M. EDT\n\n"
+            f"MR. McCARTER: Good afternoon, everyone. {BODY}\n\nQ Sam, what about the ferries?\n\nMR. McCARTER: {BODY} Yes.\n")
+    r = one("x.txt", text)
+    assert r.title == "Press Briefing by Sam Carter" and r.date == date(2006, 4, 26) and r.kind == "transcript"
+    assert r.body.startswith("MR. McCARTER: Good afternoon")
+
+
+def test_site_name_above_a_statement_is_not_its_headline():
+    r = one("x.txt", f"The Harbour House\n\nOffice of the Press Secretary\n\nStatement by the Press Secretary on Ferry Fares\n\n{BODY} {BODY}\n")
+    assert r.title == "Statement by the Press Secretary on Ferry Fares"

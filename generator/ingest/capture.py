@@ -15,7 +15,7 @@ from generator.errors import Problem, PressroomError, fail
 from .dateline import MONTH_DATE, is_duration, make_date, match_dateline, parse_byline, parse_month_date, split_credit
 from .chrome import is_chrome
 from .dates import Found, dateline_date
-from .toplines import (SECTION_LABELS, WIRE_DATELINE, _date_only, date_line, split_label, dedupe_repeats, is_label, join_labels, not_an_article,
+from .toplines import (SECTION_LABELS, WIRE_DATELINE, _date_only, date_line, is_agency, split_label, dedupe_repeats, is_label, join_labels, not_an_article,
                        pick_title, secondary, title_like)
 from .figures import extract_figures, is_lone_caption, is_meta
 from .model import Release
@@ -143,7 +143,9 @@ def _top(path: str, kept: list[tuple[int, str]], header: date | None = None) -> 
         top.title = head[top.title_at][1] if top.title_at >= 0 else ""
     for i in range(top.dateline_at - 1, -1, -1):   # with a dateline: the title-like line just above it
         line = kept[i][1]
-        if line.lower().rstrip(":") in SECTION_LABELS:
+        if RELEASE_HEADER.match(line):
+            break          # 'For Immediate Release' opens the release: what stands above it is the site's
+        if line.lower().rstrip(":") in SECTION_LABELS or is_label(line) or is_agency(line):
             continue
         if title_like(line):
             top.title, top.title_at = line, i
@@ -165,8 +167,8 @@ def _top(path: str, kept: list[tuple[int, str]], header: date | None = None) -> 
 def _title_below(top: _Top, kept: list[tuple[int, str]]) -> None:
     """A headline under the dateline: a title-like line of four words or more with the lead after it."""
     for j in range(top.dateline_at + 1, min(top.dateline_at + 4, len(kept) - 1)):
-        line, nxt = kept[j][1], kept[j + 1][1]
-        if title_like(line) and len(line.split()) >= 4 and len(nxt.split()) >= 20:
+        line = kept[j][1]
+        if title_like(line) and len(line.split()) >= 4 and any(len(nxt.split()) >= 20 for _, nxt in kept[j + 1:j + 5]):
             top.title, top.title_at = line, j
             return
 
@@ -198,9 +200,10 @@ def _credits(rest: list[tuple[int, str]], top: _Top) -> list[tuple[int, str]]:
                 break
             if not (is_lone_caption(line) or is_meta(line) or len(line.split()) <= 12 and not line.endswith(".")):
                 break
-    lead = next((j for j, (_, line) in enumerate(rest[:6]) if WIRE_DATELINE.match(line) or dateline_date(line)), 0)
+    lead = next((j for j, (_, line) in enumerate(rest[:6]) if WIRE_DATELINE.match(line) or dateline_date(line)
+                 or is_speaker(line) and len(line.split()) >= 12), 0)
     if all(len(line.split()) <= 6 for _, line in rest[:lead]):
-        rest = rest[lead:]    # contact names, offices and release numbers between the headline and the dateline lead
+        rest = rest[lead:]    # contact names, offices, places and times between the headline and the lead
     if rest and (so := SIGN_OFF.match(rest[-1][1])):   # ':: Prime Minister's Office' names the issuer
         top.source, rest = top.source or so.group("who"), rest[:-1]
     while rest and (tm := TRAILING_STORY_BY.match(rest[-1][1])) and len(rest[-1][1]) < 200:

@@ -131,7 +131,8 @@ class Block:
 
 
 BULLET = re.compile(r"^(?:--|[*•·▪‣●◦]|-(?=\s))\s+(?=\S)")
-SPEAKER = re.compile(r"^(?:Q|[A-Z][A-Z.'’\- ]{1,60}(?:\([A-Za-z .'’\-]+\))?(?: [A-Z][A-Z.'’\-]+)*):\s")
+SPEAKER = re.compile(r"^(?:Q(?::|\s{1,4}(?=[A-Z]))|(?:(?:M[Aa]?[Cc])?[A-Z][A-Z.'’\-]*\s?){1,8}(?:\([A-Za-z .'’\-]+\))?"
+                     r"(?: (?:M[Aa]?[Cc])?[A-Z][A-Z.'’\-]+)*:\s)")   # 'SECRETARY AUSTIN:', 'MR. McCLELLAN:', 'Q '
 
 
 # 'WHAT:', 'MEDIA ADVISORY:' and other labels look like a transcript's 'SPEAKER:' but are not one

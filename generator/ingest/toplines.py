@@ -24,7 +24,7 @@ NUMERIC_DATE_LEAD = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 REPORTING = re.compile(r"^.{0,160}?\b(?:said|says|announced|reported|according to)\b", re.I)
 WIRE_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}(?:,\s*[A-Z][\w.]+)?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
 BANNER = re.compile(r"^(?:alert|breaking(?: news)?|notice|important notice|announcement|weather alert|service alert)\s*[:|–—-]\s", re.I)
-AGENCY = re.compile(r"\b(?:Ministry|Ministerium|Minist[èe]re|Ministerio|Government|Regierung|Gouvernement|Council|"
+AGENCY = re.compile(r"\b(?:Ministry|Ministerium|Minist[èe]re|Ministerio|Government|Regierung|Gouvernement|Council|House|"
                     r"City of|Stadt|Ville de|Ayuntamiento|Administration|Commission|Authority|Embassy|Parliament)\b", re.I)
 AGENCY_LEAD = re.compile(r"^(?:(?:the|u\.\s?s\.|us|federal|state|national|royal|city|county)\s+)?(?:department|ministry|"
                          r"ministerium|minist[èe]re|ministerio|office|agency|council|government|administration|commission|"
@@ -151,12 +151,12 @@ def pick_title(top: list[str]) -> int:
     if not candidates:
         return -1
     chosen = [i for i in candidates if not BANNER.match(top[i])]
-    named = [i for i in chosen if not _agency(top[i])]   # 'U.S. Department of Energy' above the headline
+    named = [i for i in chosen if not is_agency(top[i])]   # 'U.S. Department of Energy' above the headline
     longer = [i for i in named if len(top[i].split()) >= 3]
     return (longer or named or chosen or [-1])[0]
 
 
-def _agency(line: str) -> bool:
+def is_agency(line: str) -> bool:
     """A short line that only names an organisation (a section or agency label)."""
     from .dateline import _ORG_WORDS
 
