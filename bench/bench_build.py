@@ -1,7 +1,7 @@
 """Build benchmark: Pressroom cold / no-change / one-edit builds, search on, against Hugo + Pagefind.
 
     python bench/bench_build.py                      # N = 1000 and 10000
-    python bench/bench_build.py --sizes 10000 --rounds 3 --code /tmp/pr-before   # also a previous Pressroom
+    python bench/bench_build.py --sizes 10000 --code /tmp/before --code /tmp/after   # two source trees
 
 Prints, per N and per code tree (this one, and each `--code` checkout, run alternately, medians of
 `--rounds`): the cold build (empty cache and output, search on: Pagefind included), the no-change
@@ -246,7 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--code", type=Path, action="append", default=[], help="another Pressroom checkout to compare")
+    parser.add_argument("--code", type=Path, action="append", default=[], help="a Pressroom source tree to measure (repeat to compare; default: this one)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pressroom-bench")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo + Pagefind and Pelican")
     parser.add_argument("--no-serve", action="store_true", help="skip serve's in-memory rebuilds")
@@ -261,7 +261,7 @@ def main() -> None:
         return child_edit(args.child_edit)
     args.workdir.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        runs = measure(n, args.workdir, [None, *args.code], args.rounds)
+        runs = measure(n, args.workdir, args.code or [None], args.rounds)
         peer = None if args.no_peers else hugo_pagefind(corpus(n, args.workdir), args.workdir)
         report(n, runs, peer)
         if not args.no_serve:

@@ -2,11 +2,11 @@
 
 Every new file (and every new search shard folder) is first written complete into a journal folder beside
 the output (`.<output>.journal/`); then a `COMMIT` list is renamed into place, the commit point; then each
-file is renamed over its old self, each shard folder swapped in, gone files deleted, and the output marker
-replaced last. A build killed before the commit leaves the previous site untouched (the next build deletes
-the journal); one killed after it is finished by the next build (`recover`) before anything else, by the
-same renames, which are safe to repeat. So the output is always the previous site or, once the few
-renames of a commit are done, the complete new one.
+folder is swapped in, each file renamed over its old self (a search shard's entry file after the files it
+names), gone files deleted, and the output marker replaced last. A build killed before the commit leaves the
+previous site untouched (the next build deletes the journal); one killed after it is finished by the next
+build (`recover`) before anything else, by the same renames, which are safe to repeat. So the output is the
+previous site, or the complete new one once the few renames of a commit are done.
 """
 from __future__ import annotations
 
@@ -35,11 +35,19 @@ class Journal:
         (self.dir / "new").mkdir(parents=True)
         self.files: list[str] = []
         self.folders: list[str] = []
+        self.committed = False
 
     def add_file(self, name: str, data: bytes) -> None:
         target = self.dir / "new" / safe_relative(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        self.files.append(name)
+
+    def move_file(self, name: str, source: Path) -> None:
+        """`source` (on the same file system) becomes the new `name`."""
+        target = self.dir / "new" / safe_relative(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
         self.files.append(name)
 
     def folder(self, name: str) -> Path:
@@ -57,10 +65,13 @@ class Journal:
         tmp = self.dir / f"{COMMIT}.tmp"
         tmp.write_text(json.dumps(plan))
         os.replace(tmp, self.dir / COMMIT)
+        self.committed = True
         apply(self.dir, self.output_dir)
 
     def abandon(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Forget an uncommitted journal (a committed one is kept: the next build finishes it)."""
+        if not self.committed:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def recover(output_dir: Path) -> None:
@@ -79,15 +90,21 @@ def apply(folder: Path, output_dir: Path) -> None:
     plan = json.loads((folder / COMMIT).read_text())
     for name in plan["folders"]:
         _swap_folder(folder, output_dir, name)
+    files = plan["files"]
+    for name in files[:-1]:
+        _move(folder, output_dir, name)
     for name in plan["removed"]:
         _remove(output_dir, name)
-    for name in plan["files"]:
-        source = folder / "new" / safe_relative(name)
-        if source.is_file():
-            target = output_dir / safe_relative(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+    _move(folder, output_dir, files[-1])      # the marker
     shutil.rmtree(folder)
+
+
+def _move(folder: Path, output_dir: Path, name: str) -> None:
+    source = folder / "new" / safe_relative(name)
+    if source.is_file():
+        target = output_dir / safe_relative(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
 
 
 def _swap_folder(folder: Path, output_dir: Path, name: str) -> None:

@@ -117,8 +117,8 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
                 plan.dirty, seconds = [], 0.0
             for shard in plan.dirty:
                 if (side / shard).is_dir():
-                    (side / shard).rename(journal.folder(f"{SEARCH_DIR}/{shard}"))
-            gone = [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in plan.members]
+                    gone += _merge_shard(journal, side / shard, output_dir / SEARCH_DIR / shard, f"{SEARCH_DIR}/{shard}")
+            gone += [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in plan.members]
             listing = output_dir / SEARCH_DIR / search.SHARDS_FILE
             if not listing.is_file() or listing.read_bytes() != plan.listing:
                 journal.add_file(f"{SEARCH_DIR}/{search.SHARDS_FILE}", plan.listing)
@@ -133,6 +133,26 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
     new.stats = {name: stat for name, stat in old.stats.items() if name not in fresh}
     new.fresh = fresh
     return seconds
+
+
+def _merge_shard(journal: Journal, new_dir: Path, old_dir: Path, prefix: str) -> list[str]:
+    """A shard indexed again, as file changes (returns the files to remove). Pagefind names its chunks and
+    fragments by their content's hash, so only new ones are added, then the entry file that names them, and
+    the ones no longer named are removed: a one-page edit moves a dozen files, not the shard's hundreds."""
+    if not old_dir.is_dir():
+        new_dir.rename(journal.folder(prefix))
+        return []
+    fresh = {p.relative_to(new_dir).as_posix(): p for p in new_dir.rglob("*") if p.is_file()}
+    before = {p.relative_to(old_dir).as_posix() for p in old_dir.rglob("*") if p.is_file()}
+    for rel in sorted(fresh, key=lambda name: name == "pagefind-entry.json"):    # the entry file last
+        if rel in before and (_hash_named(rel) or (old_dir / rel).read_bytes() == fresh[rel].read_bytes()):
+            continue
+        journal.move_file(f"{prefix}/{rel}", fresh[rel])
+    return [f"{prefix}/{rel}" for rel in sorted(before - set(fresh))]
+
+
+def _hash_named(rel: str) -> bool:
+    return rel.startswith(("fragment/", "index/", "filter/")) or rel.endswith(".pf_meta")
 
 
 def _index(plan: SearchPlan, folder: Path, payload: dict[str, bytes], target: Path, problems: Problems,

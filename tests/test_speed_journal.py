@@ -1,0 +1,131 @@
+"""A small change set is written in place through a journal: only the changed files move, the output equals a
+cold build, and a build killed at any moment leaves the previous site or (once its journal is finished,
+which the next build does first) the complete new one."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.build.journal import journal_dir, recover
+from generator.cache import CACHE_DIR
+from generator.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_site(site: Path, count: int) -> None:
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    (site / "pressroom.toml").write_text('search = false\nbase_url = "https://example.org/REPO/"\nper_page = 5\n')
+    for n in range(count):
+        (site / "content" / f"r{n:03d}.md").write_text(
+            f"---\ntitle: Release {n}\ndate: 2024-{1 + n % 12:02d}-{1 + n % 27:02d}\ntags: [t{n % 5}]\n---\n"
+            + "Words of a release. " * 50 + "\n")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every output file's bytes; the marker without the line naming the build that wrote it."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes().split(b"\n")[0] if p.name == ".pressroom-output"
+            else p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cold(site: Path, scratch: Path) -> dict[str, bytes]:
+    copy = scratch / "reference"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("_site", CACHE_DIR, "._site*"))
+    build(load_config(copy), run_import=False, search=False)
+    return tree(copy / "_site")
+
+
+def test_one_edit_moves_only_the_changed_files_and_equals_a_cold_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, 80)
+    build(load_config(site), run_import=False)
+    inodes = {p: p.stat().st_ino for p in (site / "_site").rglob("*.html")}
+    path = site / "content" / "r007.md"
+    path.write_text(path.read_text() + "\nA closing line.\n")
+    result = build(load_config(site), run_import=False)
+    moved = {p.relative_to(site / "_site").as_posix() for p, ino in inodes.items() if p.stat().st_ino != ino}
+    assert moved and moved <= set(result.written), moved - set(result.written)
+    assert len(moved) < len(inodes) // 4          # in place: the unchanged pages are the same files
+    assert tree(site / "_site") == cold(site, tmp_path)
+    assert not journal_dir(site / "_site").exists()
+
+
+def test_a_committed_journal_cut_short_is_finished_by_the_next_build(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build.journal as journal
+
+    site = tmp_path / "site"
+    write_site(site, 40)
+    build(load_config(site), run_import=False)
+    previous = tree(site / "_site")
+    path = site / "content" / "r003.md"
+    path.write_text(path.read_text().replace("Release 3", "Renamed release 3"))
+    real, moves = journal._move, []
+
+    def killed_after_two(*args: object) -> None:
+        if len(moves) == 2:
+            raise KeyboardInterrupt        # as SIGKILL would, between two renames
+        moves.append(args)
+        real(*args)                        # type: ignore[arg-type]
+
+    monkeypatch.setattr(journal, "_move", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        build(load_config(site), run_import=False)
+    assert (journal_dir(site / "_site") / "COMMIT").is_file()
+    assert tree(site / "_site") != previous           # cut short after the commit point...
+    monkeypatch.setattr(journal, "_move", real)
+    recover(site / "_site")                            # ...and finished: what the next build does first
+    assert tree(site / "_site") == cold(site, tmp_path)
+    build(load_config(site), run_import=False)         # its record was never saved: trusts nothing, same site
+    assert tree(site / "_site") == cold(site, tmp_path)
+
+
+def cli_build(site: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site), "--quiet"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_one_edit_build_killed_at_random_moments_loses_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, 120)
+    assert cli_build(site).wait(120) == 0
+    previous = tree(site / "_site")
+    path = site / "content" / "r011.md"
+    path.write_text(path.read_text() + "\nEdited once.\n")
+    started = time.monotonic()
+    assert cli_build(site).wait(120) == 0             # the journal's way: a small change set
+    duration = time.monotonic() - started
+    current = tree(site / "_site")
+    path.write_text(path.read_text().replace("\nEdited once.\n", ""))
+    assert cli_build(site).wait(120) == 0
+    assert tree(site / "_site") == previous
+    path.write_text(path.read_text() + "\nEdited once.\n")
+    rng, seen = random.Random(17), []
+    for _ in range(6):
+        process = cli_build(site)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        state = tree(site / "_site")
+        if state not in (previous, current):
+            assert (journal_dir(site / "_site") / "COMMIT").is_file(), "a mix without a committed journal"
+            recover(site / "_site")
+            state = tree(site / "_site")
+        seen.append(state)
+        assert state in (previous, current), "a killed build must leave the previous or the complete new site"
+    assert previous in seen, "at least one kill must land before the commit, or this test proves nothing"
+    assert cli_build(site).wait(120) == 0
+    assert tree(site / "_site") == current
+    assert sorted(p.name for p in site.iterdir()) == [".pressroom-cache", "_site", "content", "pressroom.toml"]
