@@ -366,3 +366,14 @@ def test_archived_briefing_page_headline_below_the_release_header():
 def test_site_name_above_a_statement_is_not_its_headline():
     r = one("x.txt", f"The Harbour House\n\nOffice of the Press Secretary\n\nStatement by the Press Secretary on Ferry Fares\n\n{BODY} {BODY}\n")
     assert r.title == "Statement by the Press Secretary on Ferry Fares"
+
+
+def test_feed_with_lowercase_tags_odd_dates_and_double_escaped_titles():
+    feed = ("<rss><channel><title>Office of Jo Bloggs</title><link>https://example.org/</link>"
+            "<item><title>Bloggs&amp;#8217;s Statement on Ferries</title><pubdate>Monday, April 15, 2013 - 2:23pm</pubdate>"
+            f"<description>{BODY}</description></item>"
+            "<item><title>No Date Here</title>"
+            f"<description>{BODY}</description></item></channel></rss>")
+    first, second = parse_seed(Path("f.xml"), feed.encode())
+    assert first.title == "Bloggs\u2019s Statement on Ferries" and first.date == date(2013, 4, 15)
+    assert second.date is None and second.draft and any("no usable date" in why for why in second.review)
