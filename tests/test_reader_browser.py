@@ -68,7 +68,10 @@ def pick(out: Path) -> dict[str, str]:
     return {"front": "", "front-2": "page/2/", "article": rel(figure[0]), "tag": rel(tags[0]),
             "year": rel(sorted(out.glob("[0-9][0-9][0-9][0-9]/index.html"))[-1]),
             "month": rel(sorted(out.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"))[-1]),
-            "tags": "tags/", "archive": "archive/", "search": "search/?q=shelter", "404": "404.html"}
+            "tags": "tags/", "archive": "archive/", "search": "search/?q=shelter", "404": "404.html",
+            **{kind: rel(found[0]) for kind, pattern in (("source", "sources/*/index.html"), ("author", "authors/*/index.html"),
+                                                         ("page", "about/index.html"))
+               if (found := sorted(out.glob(pattern)))}}     # the newsroom's pages, where the site has them
 
 
 @pytest.fixture(scope="module", params=THEMES)
