@@ -232,3 +232,12 @@ def test_a_repost_keeps_the_release_and_drops_the_host_sites_trailers():
 def test_the_capture_header_picks_between_a_site_ticker_and_the_release_date():
     text = f" date 2021-05-17   • Tue. May 18th, 2021\nHarbour Budget Approved\n\nMay 17, 2021 , Springfield\n{PARA}\n"
     assert one("x.txt", text).date == date(2021, 5, 17)
+
+
+def test_wire_release_page_names_the_issuer_not_the_wire():
+    page = ("<html><head><meta property='og:site_name' content='Some Newswire'></head><body><main><article>"
+            "<h1>Acme Unveils Harbour Robot</h1><div>News provided by Acme Corp.</div><p>Apr 25, 2016, 08:00 ET</p>"
+            f"<p>PALO ALTO, Calif., April 25, 2016 /Some Newswire/ -- {PARA}</p><p>{PARA} More.</p><p>SOURCE Acme Corp.</p>"
+            "</article></main></body></html>")
+    r = one("x.html", page)
+    assert r.source == "Acme Corp." and r.date == date(2016, 4, 25) and "SOURCE" not in r.body

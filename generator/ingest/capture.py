@@ -47,7 +47,7 @@ RELEASE_HEADER = re.compile(r"^(?:Release\s*(?:#|No\.?|Number)\s*\S+|FOR IMMEDIA
 FROM_LINE = re.compile(r"^From (?P<who>.*(?:Public Affairs|Affairs Office|Press Service|News Service|Command|Office))$")
 _PLAIN_DATE = MONTH_DATE.replace("?P<month>", "").replace("?P<day>", "").replace("?P<year>", "")
 LEAD_DATE = re.compile(rf"^.{{0,120}}?(?:\(\s*{_PLAIN_DATE}\s*\)|[–—-]+\s*{_PLAIN_DATE}\s*[–—-]+)")
-SIGN_OFF = re.compile(r"^(?:::|[–—]|--|(?:Source|Quelle|Fuente|Fonte)\s*:)\s*(?P<who>[A-Z][^!?]{2,100}?)\.?$")
+SIGN_OFF = re.compile(r"^(?:::|[–—]|--|(?:Source|Quelle|Fuente|Fonte)\s*:|SOURCE\s)\s*(?P<who>[A-Z][^!?]{2,100}?(?:\b[A-Z][a-z]{0,3}\.)?)\.?$")
 TRAILING_STORY_BY = re.compile(r"^(?:Story|Article|Written|Compiled) by\s+(?P<who>.+)$", re.I)
 
 

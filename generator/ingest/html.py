@@ -32,6 +32,8 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD = {"strong", "b"}
 
 
+WIRE_SOURCE = re.compile(r"^SOURCE:?\s+(?P<who>[A-Z][^\n]{1,80})$")
+PROVIDED_BY = re.compile(r"\b(?:News|Content|Release|Information) provided by\s+(?P<who>[A-Z][\w&.,' -]{1,60}?)(?=\s{2,}|\s*$|\s+[A-Z][a-z]{2} \d)")
 VOID = re.compile(r"</?(?:embed|source|track|wbr|param|keygen|area|col)\b[^>]*>", re.I)
 
 
@@ -210,6 +212,10 @@ def parse_html(path: str, text: str, vocabulary: tuple[str, ...]) -> Release:
     when, authors, source = _story_info(doc, text)
     lines, hints, lead_date = _body_lines(path, doc, text, title)
     when = when or lead_date
+    if lines and (issuer := WIRE_SOURCE.match(strip_marks(lines[-1][1]))):   # 'SOURCE Acme Corp.' (wire releases)
+        source, lines = source or issuer.group("who"), lines[:-1]
+    if not source and (provided := PROVIDED_BY.search(_text(doc.find("body")) if doc.find("body") is not None else "")):
+        source = provided.group("who")
     blocks = lines_to_blocks(lines)
     if not any(b.kind == "p" for b in blocks):
         raise fail(path, 0, "no article paragraphs in this page; nothing to import")
