@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Screenshots of the demo site for the README: every page kind (front, article with figures, tag, year, month,
-archive, topics, search with results, 404) in both shipped themes, each kind once, spread over light and dark,
+archive, topics, search with results, 404, source, author, a content page) in both shipped themes, each kind once, spread over light and dark,
 phone (390 px) and desktop (1280 px) so every theme shows both schemes and both widths. Few, small PNGs.
 
     python scripts/screenshots.py [OUT_DIR] [--site DIR] [--full-page] [--axe] [--all]
@@ -31,11 +31,13 @@ SHOTS = (
     ("default", "front", 1280, "light"), ("default", "article", 390, "light"), ("default", "article", 1280, "dark"),
     ("default", "tag", 390, "dark"), ("default", "month", 1280, "light"), ("default", "search", 1280, "dark"),
     ("default", "archive", 390, "light"), ("default", "year", 390, "dark"), ("default", "tags", 1280, "light"),
-    ("default", "404", 390, "light"),
+    ("default", "404", 390, "light"), ("default", "source", 1280, "dark"), ("default", "author", 390, "light"),
+    ("default", "page", 1280, "light"),
     ("uswds", "front", 1280, "light"), ("uswds", "article", 390, "light"), ("uswds", "article", 1280, "dark"),
     ("uswds", "tag", 390, "dark"), ("uswds", "month", 1280, "dark"), ("uswds", "search", 390, "light"),
     ("uswds", "archive", 1280, "light"), ("uswds", "year", 390, "dark"), ("uswds", "tags", 390, "light"),
-    ("uswds", "404", 1280, "dark"),
+    ("uswds", "404", 1280, "dark"), ("uswds", "source", 390, "light"), ("uswds", "author", 1280, "dark"),
+    ("uswds", "page", 390, "dark"),
 )
 
 
@@ -48,7 +50,9 @@ def pick_pages(out: Path) -> dict[str, str]:
     months = sorted(out.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"), key=lambda p: (-p.stat().st_size, p))
     return {"front": "", "article": rel((with_figure or articles)[-1]), "tag": rel(tags[0]),
             "year": rel(sorted(out.glob("[0-9][0-9][0-9][0-9]/index.html"))[-1]), "month": rel(months[0]),
-            "archive": "archive/", "tags": "tags/", "search": "search/?q=shelter", "404": "404.html"}
+            "archive": "archive/", "tags": "tags/", "search": "search/?q=shelter", "404": "404.html",
+            **{kind: rel(found[0]) for kind, pattern in (("source", "sources/*/index.html"), ("author", "authors/*/index.html"),
+                                                         ("page", "about/index.html")) if (found := sorted(out.glob(pattern)))}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = build(config, run_import=False)
                 print(theme, result.summary())
                 pages = pick_pages(out)
-                for _, name, width, scheme in (shot for shot in shots if shot[0] == theme):
+                for _, name, width, scheme in (shot for shot in shots if shot[0] == theme and shot[1] in pages):
                     context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]}, color_scheme=scheme)
                     page = context.new_page()
                     page.goto(base + pages[name], wait_until="load")
