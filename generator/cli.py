@@ -209,7 +209,8 @@ def run_new(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     report = import_seeds(config.site_dir / "seeds", config.site_dir / "content", site_dir=config.site_dir,
-                          vocabulary=config.tag_vocabulary, force=args.force)
+                          vocabulary=config.tag_vocabulary, force=args.force, timezone=config.timezone,
+                          language=config.language)
     for path in report.written:
         print(f"imported {path.relative_to(config.site_dir).as_posix()}")
     for path in report.kept:
@@ -218,6 +219,11 @@ def run_import(args: argparse.Namespace) -> int:
     errors = [p for p in report.skipped if not p.warning]
     print(f"{len(report.written)} imported, {len(report.unchanged)} unchanged, {len(report.kept)} kept, "
           f"{len(report.skipped) - len(errors)} skipped, {len(errors)} errors")
+    review = report.review_lines(config.site_dir)
+    if review:
+        print(f"\nto review ({len(review)} {'draft' if len(review) == 1 else 'drafts'}, imported with draft: true):")
+        for line in review:
+            print(f"  {line}")
     return 1 if errors else 0
 
 

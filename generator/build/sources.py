@@ -148,7 +148,7 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
     if not seeds.is_dir():
         return 0
     report = import_seeds(seeds, config.site_dir / "content", site_dir=config.site_dir,
-                          vocabulary=config.tag_vocabulary)
+                          vocabulary=config.tag_vocabulary, timezone=config.timezone, language=config.language)
     for item in report.skipped:
         problems.add(item)
     return len(report.written)
