@@ -19,7 +19,7 @@ BASE = "https://example.org/REPO/"
 
 def demo_copy(tmp_path: Path) -> Path:
     site = tmp_path / "demo"
-    for name in ("content", "seeds"):
+    for name in ("content", "seeds", "static"):
         shutil.copytree(REPO / name, site / name)
     shutil.copy(REPO / "pressroom.toml", site / "pressroom.toml")
     return site

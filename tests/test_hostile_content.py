@@ -141,7 +141,8 @@ def test_raw_html_is_escaped_when_the_site_turns_it_off(site):
     site.build()
     body = lxml_html.fromstring(site.html("2024/01/raw/")).cssselect(".body")[0]
     assert not body.cssselect("script, img, a")
-    assert '<script>alert("raw")</script>' in body.text_content()
+    shown = body.text_content().replace("\u201c", '"').replace("\u201d", '"')   # smarty curls quotes in text
+    assert '<script>alert("raw")</script>' in shown
 
 
 def test_raw_html_is_escaped_when_the_article_turns_it_off(site):
