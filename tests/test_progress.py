@@ -91,9 +91,11 @@ def run_on_a_terminal(site, *flags: str) -> tuple[str, str, int]:
     """`pressroom build` with stderr on a pseudo-terminal: (what the terminal showed, stdout, exit status)."""
     controller, terminal = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site.root),
-                                "--base-url", "https://example.org/REPO/", *flags],
-                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=terminal)
+    stdout = site.root.parent / "stdout.txt"       # a file, not a pipe: the child never waits for us to read it
+    with stdout.open("wb") as out_file:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site.root),
+                                    "--base-url", "https://example.org/REPO/", *flags],
+                                   cwd=REPO, env=env, stdout=out_file, stderr=terminal)
     os.close(terminal)
     shown = b""
     while True:
@@ -104,9 +106,9 @@ def run_on_a_terminal(site, *flags: str) -> tuple[str, str, int]:
         if not chunk:
             break
         shown += chunk
-    out, _ = process.communicate(timeout=120)
+    process.wait(timeout=120)
     os.close(controller)
-    return shown.decode("utf-8", "replace"), out.decode("utf-8"), process.returncode
+    return shown.decode("utf-8", "replace"), stdout.read_text(encoding="utf-8"), process.returncode
 
 
 def test_on_a_terminal_the_line_updates_in_place_and_the_summary_still_ends_the_run(site):
