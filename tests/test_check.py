@@ -179,3 +179,10 @@ def test_a_stylesheets_fonts_and_pictures_are_checked_relative_to_it(checked):
         "/REPO/static/custom.css: broken link -> /REPO/static/gone.woff2 (stylesheet: no such file)",
         "/REPO/static/custom.css: broken link -> print.css (stylesheet: no such file)",
     ]
+
+
+def test_the_report_gives_serve_its_warnings_as_problems():
+    report = Report(1, 0, 1, (Broken("/REPO/a/", "/REPO/gone/", "no such page"), Broken("/REPO/feed.xml", "", "bad")))
+    assert [str(item) for item in report.problems()] == [
+        "/REPO/a/: warning: broken link -> /REPO/gone/ (no such page)", "/REPO/feed.xml: warning: invalid feed: bad"]
+    assert all(item.warning for item in report.problems())

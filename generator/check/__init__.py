@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..errors import Problem, problem
 from .feeds import is_feed, read_feed
 from .pages import Page, read_page
 from .targets import TOP_ANCHORS, Site
@@ -56,6 +57,10 @@ class Report:
     def summary(self) -> str:
         return (f"{self.pages} pages, {self.feeds} feeds, {self.links} internal links: "
                 f"{len(self.broken)} broken")
+
+    def problems(self) -> tuple[Problem, ...]:
+        """The broken links as warnings (`page: warning: broken link -> target (why)`), for `serve`'s problem list."""
+        return tuple(problem(item.page, 0, str(item)[len(item.page) + 2:], warning=True) for item in self.broken)
 
     def lines(self, per_target: int = PER_TARGET) -> list[str]:
         """One line per broken link; past `per_target` pages with the same broken target, one line for the rest."""
