@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Protocol, TextIO
 
 from ..build import BuildResult, SiteBuilder
 from ..changes import Changes
+from ..check import Checker
 from ..config import Config
 from ..errors import Problem
 from ..failures import failure_problem, is_bug
@@ -85,6 +86,8 @@ class LiveServer:
         self.server_id = secrets.token_hex(6)
         self.generation = 0
         self.problems: list[str] = []
+        self.checker: Checker | None = None         # `pressroom check` over the preview, after each build
+        self._link_warnings: set[str] = set()
         self._state_lock = threading.Lock()
         self.debouncer = Debouncer(self.apply, quiet=quiet)
         self.watcher = Watcher(self.site_dir, self.debouncer) if watch else None
@@ -139,6 +142,7 @@ class LiveServer:
         with self._state_lock:
             self.problems = shown_once(outcome[1])
         self.terminal.report(outcome, "built", started, initial=True)
+        self._check_links()
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="pressroom-http", daemon=True)
         self._thread.start()
@@ -198,6 +202,22 @@ class LiveServer:
                      "written": len(written), "problems": self.problems}
             self.hub.publish("build", event)
         self.terminal.report(outcome, self.terminal.describe(changes.paths), started)
+        if written:
+            self._check_links()
+
+    def _check_links(self) -> None:
+        """`pressroom check`'s warnings (broken links, images, anchors, feeds) after a build, each said once."""
+        try:
+            if self.checker is None:
+                self.checker = Checker(self.output_dir, self.builder.config.base_url)
+            lines = self.checker.run().lines()
+        except Exception as exc:            # checking links never stops the preview
+            self.terminal.print(f"warning: could not check the links: {type(exc).__name__}: {exc}")
+            return
+        for line in lines:
+            if line not in self._link_warnings:
+                self.terminal.print(f"warning: {line}")
+        self._link_warnings = set(lines)
 
     def _run_build(self, run: Callable[[], BuildResult]) -> BuildOutcome:
         """(written files, problems, summary) of one build; an exception in it becomes its one problem."""
