@@ -67,8 +67,9 @@ def test_corrupted_cache_gives_the_same_site(site: Path) -> None:
     config = load_config(site)
     build(config, run_import=False)
     first = tree(site / "_site")
-    for name in ("articles", "pages"):
-        path = site / CACHE_DIR / f"{name}.pickle"
+    corrupted = [*(site / CACHE_DIR).glob("articles-*.pickle"), site / CACHE_DIR / "pages.pickle"]
+    assert len(corrupted) > 2          # the parsed articles are saved in chunks
+    for path in corrupted:
         path.write_bytes(path.read_bytes()[:100])
     build(config, run_import=False)
     assert tree(site / "_site") == first

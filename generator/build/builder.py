@@ -6,6 +6,7 @@ file locks, so two processes never build one site, or write one output folder, a
 """
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 import sys
@@ -30,6 +31,7 @@ from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .sources import FileEntry, import_new_seeds, load_entries, moved, read_entry, rescanned, scan, select
+from .entries import EntryStore
 from .journal import recover
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats, written_by
@@ -56,6 +58,7 @@ class SiteBuilder:
         self.lock = threading.RLock()
         self.last: BuildResult | None = None
         self.cache = DiskCache(config.site_dir)
+        self._store = EntryStore(self.cache)
         self.renderer: Renderer | None = None
         self.keys = Keys("", {}, b"")
         self.statics: dict[str, Path] = {}
@@ -213,7 +216,9 @@ class SiteBuilder:
     def _parse(self, files: dict[str, Path]) -> list[Problem]:
         """Every content file's entry: from memory or the disk cache when its stamp vouches for it, else read.
         Returns a warning for each release whose URL changed since the last build."""
-        previous = self._entries or self.cache.load("articles", self.parse_key) or {}
+        previous = self._entries or self._store.load(self.parse_key)
+        if self.one_shot:
+            gc.freeze()       # a build's objects live until it ends: the collector need not walk them again
         self._entries, parsed_any = load_entries(files, previous, self.config, self._markdown, self._urls)
         if parsed_any or not previous or self._entries_dirty:
             self._save_entries()
@@ -360,7 +365,7 @@ class SiteBuilder:
 
     def _save_entries(self) -> None:
         """The parsed articles, and apart from them the small stamps file a no-change build reads alone."""
-        self.cache.save("articles", self.parse_key, self._entries)
+        self._store.save(self.parse_key, self._entries)
         self.cache.save("stamps", self.parse_key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in self._entries.items()})
 
     def _save_manifest(self, out: Output) -> None:
