@@ -22,13 +22,14 @@ from .journal import Journal
 from .shards import SearchPlan, carry_shards, index_shards, plan_search
 from .writing import SEARCH_DIR, marker_text, write_in_place, write_staged, written_by
 
-JOURNAL_MAX = 400          # at most this many changed files (and a twentieth of the site) go through the journal
+JOURNAL_SHARE = 4          # at most a quarter of the site's files go through the journal; more are staged
 
 
 def journal_fits(render_count: int, old: Output) -> bool:
-    """A change set small enough to write in place, when the previous output is trusted."""
+    """A change set small enough to write in place (cheaper than linking every unchanged file into a staged
+    copy), when the previous output is trusted."""
     total = len(old.files) + len(old.extras)
-    return bool(old.build_id and old.stats) and render_count <= min(JOURNAL_MAX, max(20, total // 20))
+    return bool(old.build_id and old.stats) and render_count <= max(20, total // JOURNAL_SHARE)
 
 
 @dataclass
