@@ -173,7 +173,15 @@ def scan(config: Config, problems: Problems) -> dict[str, Path]:
         for path, kind in special_files(site_dir / folder):
             problems.add(problem(path.relative_to(site_dir).as_posix(), 0, f"is a {kind}, not a file: skipped; "
                                  "replace it with a regular file or remove it", warning=True))
-    return {path.relative_to(site_dir).as_posix(): path for path in files}
+    return {_relative(path, site_dir): path for path in files}
+
+
+def _relative(path: Path, site_dir: Path) -> str:
+    """`path.relative_to(site_dir).as_posix()`, by string where it can (one a content file, every build)."""
+    text, prefix = str(path), f"{site_dir}{os.sep}"
+    if os.sep == "/" and text.startswith(prefix):
+        return text[len(prefix):]
+    return path.relative_to(site_dir).as_posix()
 
 
 def special_files(folder: Path) -> list[tuple[Path, str]]:
