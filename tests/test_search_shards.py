@@ -82,3 +82,26 @@ def test_every_kind_of_edit_is_found_on_the_search_page_right_after(sharded):
             browser.close()
     assert found == {"body": ["Release about the grant"], "new": ["Wombat census"],
                      "title": ["Platypus sighting by the rail"], "untouched shard": ["Release about the harbour"]}
+
+
+def test_what_pagefind_reads_of_a_page_leaves_out_the_links_to_other_releases():
+    page = (b'<html lang="en"><head><title>A</title></head><body><nav>menu</nav>'
+            b'<article class="release" data-pagefind-body><h1>A</h1><article>quoted</article><p>Text</p></article>'
+            b'<section class="related"><a href="/b/">B, renamed</a></section></body></html>')
+    part = shards.indexed_part(page)
+    assert b"<title>A</title>" in part and b"<p>Text</p></article>" in part and b"quoted" in part
+    assert b"renamed" not in part and b"menu" not in part
+    assert shards.indexed_part(b"<html><body><p>no region</p></body></html>") == b"<html><body><p>no region</p></body></html>"
+
+
+@needs_pagefind
+def test_a_title_change_indexes_only_the_shard_of_the_renamed_release(sharded):
+    sharded.build()
+    before = entries(sharded.out)
+    path = sharded.root / "content" / "r5.md"
+    path.write_text(path.read_text().replace("Release about the rail", "Platypus sighting by the rail"))
+    result = sharded.build()
+    assert len(result.written) > 3            # its neighbours' pages show the new title...
+    after = entries(sharded.out)
+    assert [name for name in before if before[name] != after[name]] == [   # ...but only its shard is indexed
+        f"4-{shards.shard_of('content/r5.md', 4)}/"]

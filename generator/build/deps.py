@@ -84,6 +84,7 @@ class Output:
     stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # file -> (size, mtime_ns, inode)
     fresh: set[str] | None = None           # files whose stats are still to take (None: all of them)
     shards: dict[str, bytes] = field(default_factory=dict)   # search shard -> the key it was indexed under
+    indexed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)   # page -> (bytes hash, indexed part's)
 
 
 def config_repr(config: Config) -> str:

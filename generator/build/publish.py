@@ -45,11 +45,11 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
     removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
     if index and not search.available():
         problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0, search.NOT_INSTALLED, warning=True))
-    plan = _search_plan(out, site, old, output_dir, index and search.available())
+    plan = _search_plan(out, site, old, output_dir, staging, index and search.available())
     if index and plan is None:
         new.shards = {}
     if staging is None and not journal:
-        new.build_id, new.stats, new.shards = old.build_id, old.stats, dict(old.shards)
+        new.build_id, new.stats, new.shards, new.indexed = old.build_id, old.stats, dict(old.shards), dict(old.indexed)
         write_in_place(output_dir, out.payload, removed)
         return Written("serve")
     changed = bool(out.written or removed or (plan and plan.dirty))
@@ -66,12 +66,21 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
     return Written("staged", seconds)
 
 
-def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, index: bool) -> SearchPlan | None:
+def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, staging: Path | None,
+                 index: bool) -> SearchPlan | None:
     """The shards to index, when indexing; else the previous index is carried over with its keys."""
     if not index:
-        out.new.shards = dict(old.shards)
+        out.new.shards, out.new.indexed = dict(old.shards), dict(old.indexed)
         return None
-    plan = plan_search(site, out.new.files, old.shards, output_dir / SEARCH_DIR)
+
+    def read(name: str) -> bytes:
+        data = out.payload.get(name)
+        if data is not None:
+            return data
+        staged = staging / name if staging is not None else None
+        return (staged if staged is not None and staged.is_file() else output_dir / name).read_bytes()
+
+    plan = plan_search(site, out.new.files, old, out.new, output_dir / SEARCH_DIR, read)
     out.new.shards = dict(plan.keys)
     return plan
 

@@ -66,4 +66,4 @@ def manifest_saved(old: Output, new: Output) -> bool:
             and old.extra_groups == new.extra_groups and old.site_key == new.site_key
             and old.site_routes == new.site_routes and old.state == new.state and old.problems == new.problems
             and old.held_until == new.held_until and old.articles == new.articles and old.build_id == new.build_id
-            and old.shards == new.shards)
+            and old.shards == new.shards and old.indexed == new.indexed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -17,6 +18,7 @@ from .. import search
 from ..cache import digest
 from ..model import Site
 from ..urls import output_file
+from .deps import Output
 
 SHARD_PAGES = 256          # a shard holds between half this and this many releases (Pagefind: ~2 ms a page)
 MAX_SHARDS = 1024
@@ -51,9 +53,10 @@ class SearchPlan:
         return (json.dumps({"shards": [f"{name}/" for name in sorted(self.members)]}) + "\n").encode()
 
 
-def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old_keys: dict[str, bytes],
-                index_dir: Path) -> SearchPlan:
-    """Group the release pages into shards and compare each shard's key with the last index's."""
+def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output, index_dir: Path,
+                read: Callable[[str], bytes]) -> SearchPlan:
+    """Group the release pages into shards and compare each shard's key with the last index's. A page counts by
+    what Pagefind reads of it (`indexed_part`), so a neighbour's new title in its links moves no shard."""
     count = shard_count(len(site.articles))
     members: dict[str, list[str]] = {}
     for article in site.articles:
@@ -63,13 +66,44 @@ def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old_keys: dic
     for name in sorted(members):
         pages = sorted(members[name])
         plan.members[name] = pages
-        plan.keys[name] = digest(b"\0".join([stamp, *(p.encode() + files[p][1] for p in pages)]))
+        parts = [stamp]
+        for page in pages:
+            known = old.indexed.get(page)
+            if known is None or known[0] != files[page][1]:
+                known = (files[page][1], digest(indexed_part(read(page))))
+            new.indexed[page] = known
+            parts.append(page.encode() + known[1])
+        plan.keys[name] = digest(b"\0".join(parts))
     ui_missing = not (index_dir / "pagefind-ui.js").is_file() or not (index_dir / search.SHARDS_FILE).is_file()
-    plan.dirty = [name for name in plan.members if old_keys.get(name) != plan.keys[name]
+    plan.dirty = [name for name in plan.members if old.shards.get(name) != plan.keys[name]
                   or not (index_dir / name / "pagefind-entry.json").is_file()]
     if ui_missing and plan.members and not plan.dirty:
         plan.dirty = [min(plan.members)]
     return plan
+
+
+_OPEN = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)[^>]*\bdata-pagefind-body\b")
+
+
+def indexed_part(html: bytes) -> bytes:
+    """What Pagefind reads of a page: its head (title, language, metadata) and each `data-pagefind-body`
+    element; the whole page when these cannot be told apart (a conservative key is never wrong)."""
+    body = html.find(b"<body")
+    parts = [html[:body] if body >= 0 else b""]
+    found = False
+    for opening in _OPEN.finditer(html):
+        tag = opening.group(1)
+        depth, end = 0, -1
+        for match in re.finditer(rb"<(/?)" + re.escape(tag) + rb"[\s>/]", html[opening.start():], re.I):
+            depth += -1 if match.group(1) else 1
+            if depth == 0:
+                end = opening.start() + match.end()
+                break
+        if end < 0:
+            return html
+        parts.append(html[opening.start():end])
+        found = True
+    return b"\0".join(parts) if found and body >= 0 else html
 
 
 def index_shards(plan: SearchPlan, site_folder: Path, payload: dict[str, bytes], target: Path) -> float:
