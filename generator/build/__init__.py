@@ -3,7 +3,8 @@
     import -> scan -> parse -> select -> model -> plan -> render -> write -> index
 
 `build(config)` is `pressroom build`: the recipe through the cache in `.pressroom-cache/` (a cold build
-is the same code with an empty cache), the output staged beside the old one and swapped in at once.
+is the same code with an empty cache), the output staged beside the old one and swapped in at once, or,
+for a small change set, written in place through a journal.
 `SiteBuilder.rebuild(changes)` is what `serve` runs: the same stages for only what changed.
 
 One idea per module, in the order data flows:
@@ -11,10 +12,14 @@ One idea per module, in the order data flows:
 | module | one idea |
 |---|---|
 | `sources` | seeds imported; content scanned, parsed (stat stamps, hashes, every core) and selected |
+| `entries` | the parsed files in the cache, in chunks: an edit saves one |
 | `deps` | each output page's dependency key, and the plan of what to render |
 | `rendering` | render the planned pages, forked over the cores when many |
 | `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |
 | `writing` | staged + swapped output, or atomic in-place files; the output marker |
+| `journal` | in-place writes of a small change set that a killed build never leaves half done |
+| `shards` | the search index in shards: which releases each holds, its key, indexing the changed ones |
+| `publish` | the write and index stages: staged, journal or `serve`'s in place, by the size of the change |
 | `record` | the last build's record, so a no-change build answers without building |
 | `lock` | one build at a time per site and per output folder, across processes |
 | `builder` | `SiteBuilder`, which runs the above |
