@@ -21,9 +21,10 @@ def test_every_page_reachable_and_no_link_broken_or_escaping(site):
 
 
 def test_the_crawl_finds_broken_and_escaping_links(site):
-    site.article("a", "One", "2024-01-01", body="[gone](/REPO/nowhere/) and [out](/elsewhere/)")
+    # a root-relative link is moved under the base path by the build, so the escaping one is relative
+    site.article("a", "One", "2024-01-01", body="[gone](/REPO/nowhere/) and [out](../../../../elsewhere/)")
     site.build(base_url="https://me.github.io/REPO/")
     with serve_under(site.out) as start:
         _, problems = crawl(start)
     assert any(p.startswith("404 ") and p.endswith("/REPO/nowhere/") for p in problems)
-    assert any(p.startswith("escapes /REPO/: /elsewhere/") for p in problems)
+    assert any(p.startswith("escapes /REPO/: ../../../../elsewhere/") for p in problems)
