@@ -100,6 +100,7 @@ class Keys:
         self.tfp_all = tfp_all
         self.hashes: dict[str, bytes] = {}   # source path -> hash of the file's path and bytes
         self.meta: dict[bytes, bytes] = {}   # article hash -> hash of its route, dates and tags (sitemap)
+        self._months: tuple[tuple[YearCount, ...] | None, dict[str, bytes]] = (None, {})   # month_context, per key
 
     def ident(self, article: Article) -> bytes:
         """The article's identity for dependency keys: a hash of its source path and bytes."""
@@ -115,12 +116,23 @@ class Keys:
 
     def listing(self, listing: Listing, years: tuple[YearCount, ...]) -> bytes:
         pager = listing.pager
-        around = repr(month_context(years, listing.key)).encode() if listing.kind == "month" else b"-"
+        around = self._month_context(years, listing.key) if listing.kind == "month" else b"-"
+        hashes = self.hashes
         parts = [b"L", around, self.global_key.encode(), self.tfp[LIST_TEMPLATES[listing.kind]], listing.route.encode(),
                  listing.kind.encode(), listing.title.encode(), listing.key.encode(),
                  repr((pager.number, pager.total, pager.previous, pager.next, pager.routes[0])).encode(),
-                 *(self.ident(a) for a in listing.articles)]
+                 *[hashes[a.source_path] for a in listing.articles]]
         return digest(b"\0".join(parts))
+
+    def _month_context(self, years: tuple[YearCount, ...], key: str) -> bytes:
+        """`month_context` once per month of one site state (a month's pages share it)."""
+        seen, known = self._months
+        if seen is not years:
+            known = {}
+            self._months = (years, known)
+        if key not in known:
+            known[key] = repr(month_context(years, key)).encode()
+        return known[key]
 
     def page(self, page: Page) -> bytes:
         return digest(b"\0".join([b"P", self.global_key.encode(), self.tfp["page.html"], page.route.encode(),
