@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.build.journal
 import generator.build.writing
 from generator.cli import main
 
@@ -93,10 +94,11 @@ def test_the_operating_system_saying_no_is_one_line_naming_the_folder(site, caps
     before = tree(site.out)
     site.article("b", "Two", "2024-01-02")
 
-    def refuse(staging: Path, output_dir: Path) -> None:
-        raise OSError(code, os.strerror(code), str(output_dir))
+    def refuse(*args: object) -> None:      # whichever way the build writes: staged and swapped, or a journal
+        raise OSError(code, os.strerror(code), str(site.out))
 
     monkeypatch.setattr(generator.build.writing, "swap_in", refuse)
+    monkeypatch.setattr(generator.build.journal.Journal, "add_file", refuse)
     status, err = build_cli(site, capsys)
     assert status == 1
     assert_users_fault(err, f"error: _site: could not write the site: {advice}"
