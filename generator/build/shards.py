@@ -82,28 +82,46 @@ def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, 
     return plan
 
 
-_OPEN = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)[^>]*\bdata-pagefind-body\b")
+_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
+_MARK = b"data-pagefind-body"
 
 
 def indexed_part(html: bytes) -> bytes:
     """What Pagefind reads of a page: its head (title, language, metadata) and each `data-pagefind-body`
-    element; the whole page when these cannot be told apart (a conservative key is never wrong)."""
+    element; the whole page when these cannot be told apart (a larger key is never wrong, only slower)."""
     body = html.find(b"<body")
-    parts = [html[:body] if body >= 0 else b""]
-    found = False
-    for opening in _OPEN.finditer(html):
-        tag = opening.group(1)
-        depth, end = 0, -1
-        for match in re.finditer(rb"<(/?)" + re.escape(tag) + rb"[\s>/]", html[opening.start():], re.I):
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                end = opening.start() + match.end()
-                break
+    at = html.find(_MARK, body) if body >= 0 else -1
+    if at < 0:
+        return html
+    parts = [html[:body]]
+    while at >= 0:
+        start = html.rfind(b"<", 0, at)
+        tag = _TAG.match(html, start) if start >= 0 else None
+        end = _element_end(html, tag.group(1), start) if tag else -1
         if end < 0:
             return html
-        parts.append(html[opening.start():end])
-        found = True
-    return b"\0".join(parts) if found and body >= 0 else html
+        parts.append(html[start:end])
+        at = html.find(_MARK, end)
+    return b"\0".join(parts)
+
+
+def _element_end(html: bytes, tag: bytes, start: int) -> int:
+    """Where the element opened at `start` ends (after its matching close tag), or -1."""
+    opening, closing = b"<" + tag, b"</" + tag
+    depth, pos = 0, start
+    while True:
+        next_open, next_close = html.find(opening, pos), html.find(closing, pos)
+        if next_close < 0:
+            return -1
+        if 0 <= next_open < next_close:
+            pos = next_open + len(opening)
+            depth += html[pos:pos + 1] in (b" ", b">", b"/", b"\n", b"\t")
+            continue
+        depth -= 1
+        pos = next_close + len(closing)
+        if depth == 0:
+            end = html.find(b">", pos)
+            return end + 1 if end >= 0 else -1
 
 
 def index_shards(plan: SearchPlan, site_folder: Path, payload: dict[str, bytes], target: Path) -> float:
