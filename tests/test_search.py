@@ -58,7 +58,7 @@ def test_article_pages_mark_the_indexed_region_and_the_date(searchable):
     searchable.build(search=False)
     html = searchable.html("2024/05/wildlife-survey-published/")
     assert len(re.findall(r"data-pagefind-body", html)) == 1
-    assert re.search(r'<article class="release" data-pagefind-body data-pagefind-meta="date:20 May 2024"', html)
+    assert re.search(r'<article class="release" data-pagefind-body data-pagefind-meta="date:May 20, 2024"', html)
 
 
 def test_search_page_loads_the_bundle_from_the_base_path(searchable):
@@ -118,7 +118,7 @@ def test_browser_search_finds_the_article_and_follows_the_first_result(searchabl
             page.locator(".pagefind-ui__search-input").fill("quokka")
             first = page.locator(".pagefind-ui__result").first
             expect(first.locator(".pagefind-ui__result-link")).to_have_text("Wildlife survey published", timeout=10_000)
-            expect(first.locator(".pagefind-ui__result-tag")).to_contain_text("20 May 2024")
+            expect(first.locator(".pagefind-ui__result-tag")).to_contain_text("May 20, 2024")
             expect(first.locator(".pagefind-ui__result-excerpt")).to_contain_text("quokka")
             expect(page.locator(".pagefind-ui__result")).to_have_count(1)
             first.locator(".pagefind-ui__result-link").click()
