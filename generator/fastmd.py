@@ -59,12 +59,18 @@ def written_against(function: Any) -> bool:
     return hashlib.sha256(source.encode()).hexdigest()[:16] == KNOWN_SOURCES.get(function.__qualname__)
 
 
+_SMARTY_CHARS = ".-'\"<>"   # every smarty substitution (ellipsis, dash, quote, angle quote) matches one of these
+
+
 def _trigger(name: str, pattern: Any) -> str | None:
     source = getattr(pattern, "pattern", None)
     if not isinstance(source, str):
         return None
     if name == "html" and source.startswith(_HTML_PREFIX):
         return "<"
+    if name.startswith("smarty-") and type(pattern).__name__ == "SubstituteTextPattern":
+        found = "".join(c for c in _SMARTY_CHARS if c in source)
+        return found or None
     known = _TRIGGERS.get(name)
     if known is not None and known[0] == source:
         return known[1]
@@ -131,21 +137,27 @@ def speed_up_blocks(md: markdown.Markdown) -> markdown.Markdown:
 
 
 def speed_up(md: markdown.Markdown) -> markdown.Markdown:
-    """Install the shortcuts on `md`'s inline processor and block parser (idempotent); returns `md`."""
+    """Install the shortcuts on `md`'s block parser and inline processors (the main one, and smarty's, which
+    runs its own quote and dash patterns over every text node); idempotent; returns `md`."""
     if not isinstance(md.parser.__dict__.get("parseBlocks"), types.MethodType):
         speed_up_blocks(md)
-    if "inline" not in md.treeprocessors:
-        return md
-    processor = md.treeprocessors["inline"]
+    for name in ("inline", "smarty"):
+        if name in md.treeprocessors:
+            speed_up_inline(md.treeprocessors[name])
+    return md
+
+
+def speed_up_inline(processor: Any) -> None:
+    """Skip the inline patterns that cannot match a text node (it holds none of their characters); same output."""
     registry = processor.inlinePatterns
     if not all(written_against(getattr(type(processor), name, None)) for name in
                ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")):
-        return md   # a Markdown version we do not know: leave it alone
+        return      # a Markdown version we do not know: leave it alone
     patterns = [registry[i] for i in range(len(registry))]
     names = [item.name for item in registry._priority]
     triggers = [_trigger(name, registry[name]) for name in names]
     if [registry[name] for name in names] != patterns:
-        return md
+        return
     # one character: a substring test; several: one regex class search (both in C, unlike any(...))
     tests = [t if t is None or len(t) == 1 else re.compile("[" + re.escape(t) + "]").search for t in triggers]
     apply = processor._InlineProcessor__applyPattern
@@ -170,4 +182,3 @@ def speed_up(md: markdown.Markdown) -> markdown.Markdown:
         return data
 
     processor._InlineProcessor__handleInline = types.MethodType(handle_inline, processor)
-    return md

@@ -146,10 +146,13 @@ def test_fast_passes_match_plain_markdown_on_random_text() -> None:
     rng = random.Random(7)
     pieces = ["#", "##", ">", ":", "|", "[", "]", "[^1]", "*[", "-", "---", "=", "===", "*", "_", "__", "`", "&amp;",
               "<", "<b>", "(", ")", "1.", "2)", "+", "!", "\\", "    ", "  ", " ", "word", "more", "x:", "http://a.b",
-              "\n", "\n", "\n\n", "\n\n", "\n    "]
+              "'", '"', "...", "--", "'90s", "\n", "\n", "\n\n", "\n\n", "\n    "]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
+    for md in (fast._trusted, fast._escaped):       # the shortcuts are on both inline passes, smarty's too
+        assert all("_InlineProcessor__handleInline" in md.treeprocessors[name].__dict__ for name in ("inline", "smarty"))
     for md in (plain._trusted, plain._escaped):
-        md.treeprocessors["inline"].__dict__.pop("_InlineProcessor__handleInline", None)
+        for name in ("inline", "smarty"):
+            md.treeprocessors[name].__dict__.pop("_InlineProcessor__handleInline", None)
         md.parser.__dict__.pop("parseBlocks", None)
     for _ in range(1500):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
