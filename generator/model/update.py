@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 from ..content import Article, Page
-from .neighbours import RELATED_WINDOW, Neighbours, Positions, neighbours_of
+from .neighbours import RELATED_WINDOW, Lookup, Neighbours, neighbours_of
 from .site import Listing, Site, build_site, group_articles, taxonomy_terms
 
 GroupKey = tuple[str, str]     # ("home", "") | ("tag", slug) | ("year", "YYYY") | ("month", "YYYY/MM")
@@ -126,11 +126,11 @@ class Model:
         touched = removed + added
         slugs = {t.slug for a in touched for t in a.tags}
         redo.update(_near_in_tags(touched, _by_tag(old_ordered, slugs), by_tag, index_of))
-        positions: Positions = {}
+        lookup = Lookup()
         dirty = {article.route for article in added}
         for index in redo:
             article = ordered[index]
-            links = neighbours_of(index, ordered, by_tag, positions)
+            links = neighbours_of(index, ordered, by_tag, lookup)
             old = neighbours.get(article.route)
             if old is None or not _same_links(old, links) or article.route not in old_index:
                 dirty.add(article.route)
