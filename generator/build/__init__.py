@@ -13,6 +13,7 @@ One idea per module, in the order data flows:
 |---|---|
 | `sources` | seeds imported; content scanned, parsed (stat stamps, hashes, every core) and selected |
 | `entries` | the parsed files in the cache, in chunks: an edit saves one |
+| `contents` | every content file as last read (stamp, hash, parse): what to read again after a change |
 | `deps` | each output page's dependency key, and the plan of what to render |
 | `rendering` | render the planned pages, forked over the cores when many |
 | `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |

@@ -6,7 +6,6 @@ file locks, so two processes never build one site, or write one output folder, a
 """
 from __future__ import annotations
 
-import gc
 import shutil
 import threading
 import sys
@@ -19,19 +18,17 @@ from pathlib import Path
 from ..cache import DiskCache, digest, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config, load_config
-from ..content import CONTENT_SUFFIXES, Article, Page
+from ..content import Article, Page
 from ..errors import Problem, Problems
-from ..markup import MarkdownRenderer
 from ..model import Model, find_redirects, same_place
 from ..render import LIST_TEMPLATES, Renderer, static_files
-from ..urls import Urls
 from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
 from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
-from .sources import FileEntry, import_new_seeds, load_entries, moved, read_entry, rescanned, scan, select
-from .entries import EntryStore
+from .contents import Contents
+from .sources import import_new_seeds, moved, scan, select
 from .journal import recover
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats, written_by
@@ -58,21 +55,16 @@ class SiteBuilder:
         self.lock = threading.RLock()
         self.last: BuildResult | None = None
         self.cache = DiskCache(config.site_dir)
-        self._store = EntryStore(self.cache)
+        self.contents = Contents(config, self.cache)
         self.renderer: Renderer | None = None
         self.keys = Keys("", {}, b"")
         self.statics: dict[str, Path] = {}
-        self.parse_key = ""
-        self._urls = Urls.from_config(config)
-        self._md: MarkdownRenderer | None = None
-        self._entries: dict[str, FileEntry] = {}
         self._articles: list[Article] = []
         self._pages: tuple[Page, ...] = ()
         self._redirects: tuple[tuple[str, str], ...] = ()
         self._model = Model(config.per_page)
         self._out = Output()
         self._ready = False
-        self._entries_dirty = False
         self._manifest_dirty = False
         self._problems: tuple[Problem, ...] = ()      # the last build's, answered again by an empty rebuild
         self._scan_problems: list[Problem] = []
@@ -107,9 +99,8 @@ class SiteBuilder:
     def close(self) -> None:
         """Save what in-place rebuilds left only in memory (serve calls this on exit; safe to skip)."""
         with self.lock:
-            if self._entries_dirty:
-                self._save_entries()
-                self._entries_dirty = False
+            if self.contents.dirty:
+                self.contents.save()
             if self._manifest_dirty:
                 record_stats(self.config.output_dir, self._out)
                 self.cache.save("pages", self._pages_key(), self._out)
@@ -134,7 +125,7 @@ class SiteBuilder:
             if done is not None:
                 return done
         self.progress("parse", len(files))
-        for item in self._parse(files):
+        for item in self.contents.load(files, freeze=self.one_shot):
             problems.add(item)
         articles = self._select(problems)
         self.progress("model", len(articles))
@@ -143,7 +134,7 @@ class SiteBuilder:
         old = self._trusted_output()
         plan = plan_pages(self.keys, site, old, {a.route for a in site.articles}, {page.route for page in site.listings})
         written, search_seconds = self._write(plan, staged=staged, old=old, problems=problems, record=True)
-        self._entries_dirty = False
+        self.contents.dirty = False
         self._ready = True
         return self._result(imported, written, started, problems, search_seconds)
 
@@ -157,20 +148,21 @@ class SiteBuilder:
         # produced no event for the files in it: rescan content/ rather than trust the paths.
         rescan = run_import or changes.rescan_content
         files = self._scan() if rescan else None
-        changed = self._changed_files(changes, files) | self._unread()
+        changed = self.contents.to_read_again(changes, files)
+        entries = self.contents.entries
         templates = ChangeKind.TEMPLATE in changes or ChangeKind.STATIC in changes
         if templates:
             self._prepare()
-        was = {rel: self._entries[rel].loaded for rel in changed if rel in self._entries}
-        self._reparse(changed, files)
-        for item in moved(was, self._entries):
+        was = {rel: entries[rel].loaded for rel in changed if rel in entries}
+        self.contents.reread(changed, files)
+        for item in moved(was, self.contents.entries):
             problems.add(item)
         pairs = None if rescan or templates else self._in_place(changed, was)
         if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
             for item in self._select_problems:
                 problems.add(item)
             for _old, new in pairs:
-                self.keys.hashes[new.source_path] = self._entries[new.source_path].digest
+                self.keys.hashes[new.source_path] = self.contents.entries[new.source_path].digest
             subs = {old.route: new for old, new in pairs}
             self._articles = [subs.get(a.route, a) for a in self._articles]
             site, dirty_articles, dirty_listings = self._model.swap(pairs)
@@ -185,7 +177,6 @@ class SiteBuilder:
         self._problems = tuple(problems)
         plan = plan_pages(self.keys, site, self._out, dirty_articles, dirty_listings, same_pages=pairs is not None)
         written, _ = self._write(plan, staged=False, old=self._out, problems=problems, record=False)
-        self._entries_dirty = self._entries_dirty or bool(changed)
         return self._result(imported, written, started, problems, 0.0)
 
     # ----- stages
@@ -203,9 +194,7 @@ class SiteBuilder:
         self.keys = Keys(global_key, tfp, digest(b"".join(tfp[name] for name in everything)))
         self.keys.hashes = hashes
         self.statics = static_files(config)
-        self.parse_key = fingerprint("articles", config.timezone, config.permalink, config.unsafe_html, config.site_dir,
-                                     config.base_path, config.drafts)   # bodies hold base-path links; draft pages
-        self._urls = Urls.from_config(config)
+        self.contents.configure(config)
 
     def _scan(self) -> dict[str, Path]:
         clashes = Problems()
@@ -213,31 +202,21 @@ class SiteBuilder:
         self._scan_problems = list(clashes)
         return files
 
-    def _parse(self, files: dict[str, Path]) -> list[Problem]:
-        """Every content file's entry: from memory or the disk cache when its stamp vouches for it, else read.
-        Returns a warning for each release whose URL changed since the last build."""
-        previous = self._entries or self._store.load(self.parse_key)
-        if self.one_shot:
-            gc.freeze()       # a build's objects live until it ends: the collector need not walk them again
-        self._entries, parsed_any = load_entries(files, previous, self.config, self._markdown, self._urls)
-        if parsed_any or not previous or self._entries_dirty:
-            self._save_entries()
-        return moved({rel: e.loaded for rel, e in previous.items()}, self._entries)
-
     def _select(self, problems: Problems) -> list[Article]:
         """The articles to publish, in build order (and the pages and redirects); remembers the problems an
         in-place edit reports again."""
         start = len(problems)
         for item in self._scan_problems:
             problems.add(item)
-        kept, pages = select((entry.loaded for entry in self._entries.values()), self.config, problems)
+        entries = self.contents.entries
+        kept, pages = select((entry.loaded for entry in entries.values()), self.config, problems)
         self._redirects, alias_problems = find_redirects([*kept, *pages])
         for item in alias_problems:
             problems.add(item)
         self._pages = tuple(pages)
-        self.keys.hashes = {a.source_path: self._entries[a.source_path].digest for a in [*kept, *pages]}
+        self.keys.hashes = {a.source_path: entries[a.source_path].digest for a in [*kept, *pages]}
         self._select_problems = list(problems)[start:]
-        self._held = held_until(self._entries, self.config.drafts)
+        self._held = held_until(entries, self.config.drafts)
         return kept
 
     def _write(self, plan: Plan, *, staged: bool, old: Output, problems: Problems,
@@ -278,49 +257,12 @@ class SiteBuilder:
     def _file_lock(self) -> AbstractContextManager[None]:
         return build_lock(self.config.site_dir, self.config.output_dir, say=self.say)
 
-    def _markdown(self) -> MarkdownRenderer:
-        if self._md is None:
-            self._md = MarkdownRenderer()
-        return self._md
-
     def _trusted_output(self) -> Output:
         """The record of what the output folder holds, when the folder on disk still matches it; else nothing."""
         if self._ready and output_matches_memory(self.config.output_dir, self._out):
             return self._out
         saved = self.cache.load("pages", self._pages_key())
         return saved if isinstance(saved, Output) and output_matches(self.config.output_dir, saved) else Output()
-
-    def _changed_files(self, changes: Changes, files: dict[str, Path] | None) -> set[str]:
-        """The content files (site-relative) to read again: those named, and after a rescan (`files`) every
-        file added, deleted or changed on disk."""
-        site_dir = self.config.site_dir
-        changed = set()
-        for path in changes.of(ChangeKind.CONTENT):
-            try:
-                changed.add(path.relative_to(site_dir).as_posix())
-            except ValueError:
-                pass
-        return changed | rescanned(files, self._entries) if files is not None else changed
-
-    def _unread(self) -> set[str]:
-        """Files whose last read failed or changed under us (no stamp): read again on every rebuild, so a passing
-        OS error (out of file descriptors, a busy network share) is not remembered until the file is saved again."""
-        return {rel for rel, entry in self._entries.items() if entry.stamp is None}
-
-    def _reparse(self, changed: set[str], files: dict[str, Path] | None) -> None:
-        """Read the changed files again (or forget the gone ones), keeping the entries in build order."""
-        site_dir = self.config.site_dir
-        for rel in sorted(changed):
-            path = site_dir / rel
-            if path.is_file() and (files is None or rel in files) and path.suffix.lower() in CONTENT_SUFFIXES:
-                self._entries[rel] = read_entry(path, rel, self.config, self._markdown(), self._urls,
-                                                self._entries.get(rel))
-            else:
-                self._entries.pop(rel, None)
-        if files is not None:
-            self._entries = {rel: self._entries[rel] for rel in files if rel in self._entries}
-        else:
-            self._entries = dict(sorted(self._entries.items(), key=lambda item: item[0].split("/")))
 
     def _in_place(self, changed: set[str], was: dict) -> list[tuple[Article, Article]] | None:
         """(old, new) articles when every changed file is a published release edited in place (`same_place`)
@@ -329,7 +271,7 @@ class SiteBuilder:
             return None
         pairs = []
         for rel in changed:
-            before, entry = was.get(rel), self._entries.get(rel)
+            before, entry = was.get(rel), self.contents.entries.get(rel)
             if before is None or entry is None or before.problems or entry.loaded.problems:
                 return None
             old, new = before.article, entry.loaded.article
@@ -342,12 +284,12 @@ class SiteBuilder:
     def _unchanged(self, files: dict[str, Path], problems: Problems, imported: int,
                    started: float) -> BuildResult | None:
         """`pressroom build` with nothing changed since the last build: its result, without building anything."""
-        stamps = self.cache.load("stamps", self.parse_key) or {}
+        stamps = self.cache.load("stamps", self.contents.key) or {}
         digests = trusted_digests(files, stamps)
         out = self.cache.load("pages", self._pages_key())
         if digests is None or not isinstance(out, Output) or not out.state:
             return None
-        if out.state != state_key(self.keys, self.parse_key, digests) or due(out.held_until):
+        if out.state != state_key(self.keys, self.contents.key, digests) or due(out.held_until):
             return None
         if self.search and self.config.search and not (self.config.output_dir / SEARCH_DIR).is_dir():
             return None
@@ -361,12 +303,7 @@ class SiteBuilder:
                            time.perf_counter() - started)
 
     def _state(self) -> bytes:
-        return state_key(self.keys, self.parse_key, {rel: entry.digest for rel, entry in self._entries.items()})
-
-    def _save_entries(self) -> None:
-        """The parsed articles, and apart from them the small stamps file a no-change build reads alone."""
-        self._store.save(self.parse_key, self._entries)
-        self.cache.save("stamps", self.parse_key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in self._entries.items()})
+        return state_key(self.keys, self.contents.key, self.contents.digests())
 
     def _save_manifest(self, out: Output) -> None:
         record_stats(self.config.output_dir, out)

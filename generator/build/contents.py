@@ -1,0 +1,95 @@
+"""The site's content files as last read: each one's stat stamp, content hash and parse, kept in memory between
+rebuilds and in the cache between processes. The builder asks it what to read again; it never decides what to
+render."""
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from ..cache import DiskCache, fingerprint
+from ..changes import ChangeKind, Changes
+from ..config import Config
+from ..content import CONTENT_SUFFIXES
+from ..errors import Problem
+from ..markup import MarkdownRenderer
+from ..urls import Urls
+from .entries import EntryStore
+from .sources import FileEntry, load_entries, moved, read_entry, rescanned
+
+
+class Contents:
+    """Every content file's `FileEntry`, in build order; `dirty` when memory holds entries the cache does not."""
+
+    def __init__(self, config: Config, cache: DiskCache) -> None:
+        self.cache = cache
+        self.config = config
+        self.entries: dict[str, FileEntry] = {}
+        self.dirty = False
+        self.key = ""
+        self._store = EntryStore(cache)
+        self._urls = Urls.from_config(config)
+        self._md: MarkdownRenderer | None = None
+
+    def configure(self, config: Config) -> None:
+        """Follow a (re)loaded config; its parse key says which parses stay valid."""
+        self.config = config
+        self.key = fingerprint("articles", config.timezone, config.permalink, config.unsafe_html, config.site_dir,
+                               config.base_path, config.drafts)   # bodies hold base-path links; draft pages
+        self._urls = Urls.from_config(config)
+
+    def load(self, files: dict[str, Path], *, freeze: bool) -> list[Problem]:
+        """Every file's entry: from memory or the cache when its stamp (or its bytes) vouch for it, else read.
+        Returns a warning for each release whose URL changed since the last build."""
+        previous = self.entries or self._store.load(self.key)
+        if freeze:
+            gc.freeze()       # a one-shot build's objects live until it ends: the collector need not walk them again
+        self.entries, parsed_any = load_entries(files, previous, self.config, self._markdown, self._urls)
+        if parsed_any or not previous or self.dirty:
+            self.save()
+        return moved({rel: e.loaded for rel, e in previous.items()}, self.entries)
+
+    def to_read_again(self, changes: Changes, files: dict[str, Path] | None) -> set[str]:
+        """The files (site-relative) to read again: those named, every one added, deleted or changed on disk after
+        a rescan (`files`), and those whose last read failed (a passing OS error is not remembered)."""
+        site_dir = self.config.site_dir
+        changed = {rel for rel in (_relative(path, site_dir) for path in changes.of(ChangeKind.CONTENT)) if rel}
+        if files is not None:
+            changed |= rescanned(files, self.entries)
+        return changed | {rel for rel, entry in self.entries.items() if entry.stamp is None}
+
+    def reread(self, changed: set[str], files: dict[str, Path] | None) -> None:
+        """Read the changed files again (or forget the gone ones), keeping the entries in build order."""
+        site_dir = self.config.site_dir
+        for rel in sorted(changed):
+            path = site_dir / rel
+            if path.is_file() and (files is None or rel in files) and path.suffix.lower() in CONTENT_SUFFIXES:
+                self.entries[rel] = read_entry(path, rel, self.config, self._markdown(), self._urls,
+                                               self.entries.get(rel))
+            else:
+                self.entries.pop(rel, None)
+        if files is not None:
+            self.entries = {rel: self.entries[rel] for rel in files if rel in self.entries}
+        else:
+            self.entries = dict(sorted(self.entries.items(), key=lambda item: item[0].split("/")))
+        self.dirty = self.dirty or bool(changed)
+
+    def digests(self) -> dict[str, bytes]:
+        return {rel: entry.digest for rel, entry in self.entries.items()}
+
+    def save(self) -> None:
+        """The parsed files, and apart from them the small stamps file a no-change build reads alone."""
+        self._store.save(self.key, self.entries)
+        self.cache.save("stamps", self.key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in self.entries.items()})
+        self.dirty = False
+
+    def _markdown(self) -> MarkdownRenderer:
+        if self._md is None:
+            self._md = MarkdownRenderer()
+        return self._md
+
+
+def _relative(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return ""
