@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from functools import lru_cache
 import re
 import types
 from typing import Any
@@ -50,6 +51,7 @@ KNOWN_SOURCES = {
 }
 
 
+@lru_cache(maxsize=16)
 def written_against(function: Any) -> bool:
     """True when `function` is the Python-Markdown code our shortcut was written against."""
     try:

@@ -11,16 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus  # noqa: E402
 from generator.build import build  # noqa: E402
+from tests.trees import output_tree  # noqa: E402
 from generator.cache import CACHE_DIR, DiskCache, MAGIC  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.fastmd import speed_up  # noqa: E402
 from generator.markup import MarkdownRenderer  # noqa: E402
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes; the output marker without the line naming the build that wrote it."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes().split(b"\n")[0] if p.name == ".pressroom-output"
-            else p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_round_trip_and_key(tmp_path: Path) -> None:
@@ -66,16 +61,16 @@ def site(tmp_path: Path) -> Path:
 def test_corrupted_cache_gives_the_same_site(site: Path) -> None:
     config = load_config(site)
     build(config, run_import=False)
-    first = tree(site / "_site")
+    first = output_tree(site / "_site")
     corrupted = [*(site / CACHE_DIR).glob("articles-*.pickle"), site / CACHE_DIR / "pages.pickle"]
     assert len(corrupted) > 2          # the parsed articles are saved in chunks
     for path in corrupted:
         path.write_bytes(path.read_bytes()[:100])
     build(config, run_import=False)
-    assert tree(site / "_site") == first
+    assert output_tree(site / "_site") == first
     shutil.rmtree(site / CACHE_DIR)
     build(config, run_import=False)
-    assert tree(site / "_site") == first
+    assert output_tree(site / "_site") == first
 
 
 def test_edit_between_builds_is_seen(site: Path) -> None:
@@ -93,10 +88,10 @@ def test_edit_between_builds_is_seen(site: Path) -> None:
 def test_output_edited_by_hand_is_repaired(site: Path) -> None:
     config = load_config(site)
     build(config, run_import=False)
-    first = tree(site / "_site")
+    first = output_tree(site / "_site")
     (site / "_site" / "index.html").write_text("vandalised")
     build(config, run_import=False)
-    assert tree(site / "_site") == first
+    assert output_tree(site / "_site") == first
 
 
 def test_config_change_invalidates(site: Path) -> None:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import io
 import os
 import random
-import shutil
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from generator.build import build
-from generator.cache import CACHE_DIR
 from generator.config import load_config
 from generator.serve import LiveServer
+from tests.trees import clean_build, output_tree
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,21 +31,6 @@ def write_release(site: Path, n: int, title: str) -> None:
     tmp.write_text(f"---\ntitle: {title} {n}\ndate: 2024-{1 + n % 12:02d}-{1 + n % 27:02d}\n"
                    f"tags: [t{n % 5}, t{n % 3}]\n---\n" + ("Words of a release. " * 40 + "\n\n") * 3)
     os.replace(tmp, path)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every output file's bytes; the marker without the line that names the build which wrote it."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes().split(b"\n")[0] if p.name == ".pressroom-output"
-            else p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def clean_build(site: Path, scratch: Path) -> dict[str, bytes]:
-    """A cold build of a copy of the site's files: the reference every concurrent ending must equal."""
-    copy = scratch / "reference"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("_site", CACHE_DIR, "._site*"))
-    build(load_config(copy), run_import=False, search=False)
-    return tree(copy / "_site")
 
 
 def cli_build(site: Path) -> subprocess.Popen[bytes]:
@@ -74,7 +57,7 @@ def test_two_builds_started_together_end_as_a_clean_build(tmp_path: Path) -> Non
             out, err = process.communicate(timeout=120)
             assert process.returncode == 0, err.decode()
             assert b"0 errors" in out
-        assert tree(site / "_site") == clean_build(site, tmp_path), f"round {round_}"
+        assert output_tree(site / "_site") == clean_build(site, tmp_path), f"round {round_}"
         assert leftovers(site) == []
 
 
@@ -103,7 +86,7 @@ def test_a_build_while_serve_runs_never_loses_an_edit(tmp_path: Path) -> None:
             saver.join()
             assert process.returncode == 0, err.decode()
             settle(live)
-            assert tree(site / "_site") == clean_build(site, tmp_path), f"round {round_}"
+            assert output_tree(site / "_site") == clean_build(site, tmp_path), f"round {round_}"
     assert leftovers(site) == []
 
 

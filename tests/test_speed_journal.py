@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 
 from generator.build import build
 from generator.build.journal import journal_dir, recover
-from generator.cache import CACHE_DIR
 from generator.config import load_config
+from tests.trees import clean_build, output_tree
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,20 +30,6 @@ def write_site(site: Path, count: int) -> None:
             + "Words of a release. " * 50 + "\n")
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every output file's bytes; the marker without the line naming the build that wrote it."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes().split(b"\n")[0] if p.name == ".pressroom-output"
-            else p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def cold(site: Path, scratch: Path) -> dict[str, bytes]:
-    copy = scratch / "reference"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("_site", CACHE_DIR, "._site*"))
-    build(load_config(copy), run_import=False, search=False)
-    return tree(copy / "_site")
-
-
 def test_one_edit_moves_only_the_changed_files_and_equals_a_cold_build(tmp_path: Path) -> None:
     site = tmp_path / "site"
     write_site(site, 80)
@@ -56,7 +41,7 @@ def test_one_edit_moves_only_the_changed_files_and_equals_a_cold_build(tmp_path:
     moved = {p.relative_to(site / "_site").as_posix() for p, ino in inodes.items() if p.stat().st_ino != ino}
     assert moved and moved <= set(result.written), moved - set(result.written)
     assert len(moved) < len(inodes) // 4          # in place: the unchanged pages are the same files
-    assert tree(site / "_site") == cold(site, tmp_path)
+    assert output_tree(site / "_site") == clean_build(site, tmp_path)
     assert not journal_dir(site / "_site").exists()
 
 
@@ -67,7 +52,7 @@ def test_a_committed_journal_cut_short_is_finished_by_the_next_build(tmp_path: P
     site = tmp_path / "site"
     write_site(site, 40)
     build(load_config(site), run_import=False)
-    previous = tree(site / "_site")
+    previous = output_tree(site / "_site")
     path = site / "content" / "r003.md"
     path.write_text(path.read_text().replace("Release 3", "Renamed release 3"))
     real, moves = journal._move, []
@@ -82,12 +67,12 @@ def test_a_committed_journal_cut_short_is_finished_by_the_next_build(tmp_path: P
     with pytest.raises(KeyboardInterrupt):
         build(load_config(site), run_import=False)
     assert (journal_dir(site / "_site") / "COMMIT").is_file()
-    assert tree(site / "_site") != previous           # cut short after the commit point...
+    assert output_tree(site / "_site") != previous           # cut short after the commit point...
     monkeypatch.setattr(journal, "_move", real)
     recover(site / "_site")                            # ...and finished: what the next build does first
-    assert tree(site / "_site") == cold(site, tmp_path)
+    assert output_tree(site / "_site") == clean_build(site, tmp_path)
     build(load_config(site), run_import=False)         # its record was never saved: trusts nothing, same site
-    assert tree(site / "_site") == cold(site, tmp_path)
+    assert output_tree(site / "_site") == clean_build(site, tmp_path)
 
 
 def cli_build(site: Path) -> subprocess.Popen[bytes]:
@@ -101,16 +86,16 @@ def test_one_edit_build_killed_at_random_moments_loses_nothing(tmp_path: Path) -
     site = tmp_path / "site"
     write_site(site, 120)
     assert cli_build(site).wait(120) == 0
-    previous = tree(site / "_site")
+    previous = output_tree(site / "_site")
     path = site / "content" / "r011.md"
     path.write_text(path.read_text() + "\nEdited once.\n")
     started = time.monotonic()
     assert cli_build(site).wait(120) == 0             # the journal's way: a small change set
     duration = time.monotonic() - started
-    current = tree(site / "_site")
+    current = output_tree(site / "_site")
     path.write_text(path.read_text().replace("\nEdited once.\n", ""))
     assert cli_build(site).wait(120) == 0
-    assert tree(site / "_site") == previous
+    assert output_tree(site / "_site") == previous
     path.write_text(path.read_text() + "\nEdited once.\n")
     rng, seen = random.Random(17), []
     for _ in range(6):
@@ -118,14 +103,14 @@ def test_one_edit_build_killed_at_random_moments_loses_nothing(tmp_path: Path) -
         time.sleep(rng.uniform(0.05, duration * 1.1))
         process.send_signal(signal.SIGKILL)
         process.wait(30)
-        state = tree(site / "_site")
+        state = output_tree(site / "_site")
         if state not in (previous, current):
             assert (journal_dir(site / "_site") / "COMMIT").is_file(), "a mix without a committed journal"
             recover(site / "_site")
-            state = tree(site / "_site")
+            state = output_tree(site / "_site")
         seen.append(state)
         assert state in (previous, current), "a killed build must leave the previous or the complete new site"
     assert previous in seen, "at least one kill must land before the commit, or this test proves nothing"
     assert cli_build(site).wait(120) == 0
-    assert tree(site / "_site") == current
+    assert output_tree(site / "_site") == current
     assert sorted(p.name for p in site.iterdir()) == [".pressroom-cache", "_site", "content", "pressroom.toml"]
