@@ -110,8 +110,8 @@ def static_source(site_dir: Path, rel: str) -> Path | None:
     """The file `/static/<rel>` is published from: the site's static/, or a theme's."""
     if ".." in PurePosixPath(rel).parts:
         return None
-    candidates = [site_dir / "static" / rel, *sorted((site_dir / "themes").glob(f"*/static/{rel}")),
-                  *sorted(shipped_themes().glob(f"*/static/{rel}"))]
+    themes = [t for root in (site_dir / "themes", shipped_themes()) if root.is_dir() for t in sorted(root.iterdir())]
+    candidates = [site_dir / "static" / rel, *(theme / "static" / rel for theme in themes)]
     return next((c for c in candidates if c.is_file()), None)
 
 
