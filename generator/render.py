@@ -21,7 +21,7 @@ from .content import Article, Page
 from .model import Listing, Site
 from .i18n import Words
 from .structured import Presenter
-from .urls import Urls, menu_links, slugify
+from .urls import Urls, menu_links
 
 FEEDS = (("feed.xml", "application/atom+xml", "Atom"), ("rss.xml", "application/rss+xml", "RSS"),
          ("feed.json", "application/feed+json", "JSON Feed"))
@@ -94,8 +94,8 @@ class Renderer:
                            asset=lambda route: f"{urls.url(route)}?v={versions.get(route, '0')}",
                            has_asset=lambda route: route in versions)
         env.globals.update(month_names=words.month_names, t=words.html, tn=words.html_n, words=words)
-        env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month, source_route=lambda name: Urls.source(slugify(name)),
-                           author_route=lambda name: Urls.author(slugify(name)))
+        env.globals.update(tag_route=Urls.tag, year_route=Urls.year, month_route=Urls.month, source_route=Urls.source_of,
+                           author_route=Urls.author_of)
         env.globals["menu"] = lambda route: menu_links(config.menu, urls, route)    # [[menu]] in pressroom.toml
         env.filters["date"] = words.date
         env.filters["json_ld"] = json_ld

@@ -18,7 +18,7 @@ from .config import Config
 from .content import Article
 from .i18n import Words
 from .markup import is_unsafe_url
-from .urls import Urls, slugify
+from .urls import Urls
 
 ICON_SVG = "static/icon.svg"        # the theme's icon (a site overrides it by file name, or with `icon`)
 ICON_PNG = "static/icon-512.png"    # raster fallback: apple-touch-icon, JSON-LD logo, share image of last resort
@@ -101,9 +101,7 @@ class Presenter:
 
     def author_route(self, name: str) -> str:
         """Route of an author's page: `authors/<slug>/`."""
-        helper = getattr(Urls, "author", None)
-        slug = slugify(name)
-        return helper(slug) if helper else f"authors/{slug}/"
+        return Urls.author_of(name)
 
     # ---- identity -----------------------------------------------------------------------------------------------
 

@@ -94,6 +94,16 @@ class Urls:
         return f"authors/{slug}/"
 
     @staticmethod
+    def source_of(name: str) -> str:
+        """The page of an issuing office, from its name as written."""
+        return Urls.source(slugify(name))
+
+    @staticmethod
+    def author_of(name: str) -> str:
+        """The page of an author, from the name as written."""
+        return Urls.author(slugify(name))
+
+    @staticmethod
     def year(year: int) -> str:
         return f"{year:04d}/"
 
