@@ -60,11 +60,6 @@ class MonthNav:
     older: tuple[str, str] | None     # (label, route) of the previous month with releases
 
 
-def _setting(config: Config, key: str, default: Any = "") -> Any:
-    """A config value, or its default when this Config predates the key."""
-    return getattr(config, key, default)
-
-
 class Presenter:
     """Every value a template shows that needs more than a lookup. One per build (the `present` global)."""
 
@@ -108,23 +103,23 @@ class Presenter:
     @cached_property
     def identity(self) -> Identity:
         config = self.config
-        icon = _setting(config, "icon")
-        logo = _setting(config, "logo")
+        icon = config.icon
+        logo = config.logo
         icon_href = self.href(icon) if icon else self._asset(ICON_SVG)
         extension = (icon or ICON_SVG).split("?")[0].rsplit(".", 1)[-1].lower()
         icon_type = {"svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"}.get(extension, "")
         raster_logo = logo if logo and not logo.lower().endswith(".svg") else ICON_PNG
-        links = tuple(Link(self.words.t(label), self.href(_setting(config, key))) for key, label in FOOTER_LINKS
-                      if self.href(_setting(config, key)))
-        licence_name, licence_url = _setting(config, "licence"), _setting(config, "licence_url")
+        links = tuple(Link(self.words.t(label), self.href(getattr(config, key))) for key, label in FOOTER_LINKS
+                      if self.href(getattr(config, key)))
+        licence_name, licence_url = config.licence, config.licence_url
         licence = Link(licence_name or self.words.t("Licence"), self.href(licence_url)) if licence_name or licence_url else None
         return Identity(
-            office=_setting(config, "office") or config.title,
+            office=config.office or config.title,
             logo=self.href(logo) if logo else "",
             logo_absolute=self.absolute(raster_logo),
             icon=icon_href, icon_type=icon_type, touch_icon=self._asset(ICON_PNG),
             links=links, licence=licence,
-            media_contact=_setting(config, "media_contact"), media_email=_setting(config, "media_email"),
+            media_contact=config.media_contact, media_email=config.media_email,
         )
 
     def _publisher(self) -> dict[str, Any]:
@@ -138,7 +133,7 @@ class Presenter:
     def images(self, article: Article) -> list[str]:
         """Absolute URLs of the article's pictures: front matter `image`, then every `images[].src`."""
         found = [self.absolute(article.image)] if article.image else []
-        found += [self.absolute(image.src) for image in article.images if getattr(image, "src", "")]
+        found += [self.absolute(image.src) for image in article.images if image.src]
         return list(dict.fromkeys(url for url in found if url))
 
     def share_image(self, article: Article | None = None) -> str:
@@ -149,7 +144,7 @@ class Presenter:
     def share_image_alt(self, article: Article | None = None) -> str:
         if article is not None and self.images(article):
             for image in article.images:
-                if getattr(image, "src", "") and image.alt and self.absolute(image.src) == self.images(article)[0]:
+                if image.src and image.alt and self.absolute(image.src) == self.images(article)[0]:
                     return image.alt
             return ""
         return f"{self.identity.office} logo"
@@ -157,10 +152,10 @@ class Presenter:
     def lead_image(self, article: Article) -> tuple[str, str] | None:
         """(site-absolute URL, alt text) of the picture a list shows for this release, or None."""
         if article.image:
-            alt = next((i.alt for i in article.images if getattr(i, "src", "") == article.image), "")
+            alt = next((i.alt for i in article.images if i.src == article.image), "")
             return (self.href(article.image), alt) if self.href(article.image) else None
         for image in article.images:
-            if getattr(image, "src", "") and self.href(image.src):
+            if image.src and self.href(image.src):
                 return self.href(image.src), image.alt
         return None
 
@@ -260,7 +255,7 @@ class Presenter:
         """The release that leads the first page of the front page: the newest `featured: true` one, else the newest."""
         if listing.kind != "home" or listing.pager.number != 1 or not listing.articles:
             return None
-        return next((a for a in listing.articles if getattr(a, "featured", False)), listing.articles[0])
+        return next((a for a in listing.articles if a.featured), listing.articles[0])
 
     def rest(self, listing: Any) -> tuple[Article, ...]:
         """The releases of a listing after its lead (all of them when it has none)."""
