@@ -193,6 +193,7 @@ class LiveServer:
         started = time.perf_counter()
         outcome = self._run_build(lambda: _rebuild(self.builder, changes))
         written = outcome[0]
+        self.terminal.report(outcome, self.terminal.describe(changes.paths), started)   # before the pages hear of it
         with self._state_lock:
             if written:
                 self.generation += 1
@@ -201,7 +202,6 @@ class LiveServer:
                      "reload": ("css" if changes.css_only else "page") if written else "none",
                      "written": len(written), "problems": self.problems}
             self.hub.publish("build", event)
-        self.terminal.report(outcome, self.terminal.describe(changes.paths), started)
         if written:
             self._check_links()
 
