@@ -275,34 +275,6 @@ def _tags(names: tuple[str, ...]) -> tuple[Tag, ...]:
     return tuple(seen.values())
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, sorted, skipping hidden files and editor leftovers."""
-    if not content_dir.is_dir():
-        return []
-    found = []
-    for path in content_dir.rglob("*"):
-        rel_parts = path.relative_to(content_dir).parts
-        if any(part.startswith((".", "_", "#")) or part.endswith("~") for part in rel_parts):
-            continue
-        if path.suffix.lower() in CONTENT_SUFFIXES:
-            found.append(path)
-    return sorted(found)
-
-
-def drop_case_collisions(files: list[Path], site_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """Keep the first of files whose paths differ only by case; a macOS or Windows checkout holds only one."""
-    seen: dict[str, str] = {}
-    kept, problems = [], []
-    for path in files:
-        rel = path.relative_to(site_dir).as_posix()
-        first = seen.setdefault(rel.casefold(), rel)
-        if first == rel:
-            kept.append(path)
-        else:
-            problems.append(problem(rel, 0, f"differs from {first} only by case; macOS and Windows can keep only one of them, rename one"))
-    return kept, problems
-
-
 def is_future(article: Article, now: datetime | None = None) -> bool:
     """Held back for now: dated, or embargoed, later than a minute from `now`."""
     return article.publish_at > (now or datetime.now(timezone.utc)) + timedelta(minutes=1)

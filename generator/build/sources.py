@@ -15,7 +15,7 @@ from typing import Any
 
 from ..cache import digest
 from ..config import Config
-from ..content import (Article, Loaded, Page, content_files, drop_case_collisions, is_future, is_page, parse_article,
+from ..content import (CONTENT_SUFFIXES, Article, Loaded, Page, is_future, is_page, parse_article,
                        parse_page, read_text)
 from ..errors import PressroomError, Problem, Problems, problem
 from ..ingest import import_seeds
@@ -154,26 +154,58 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
     return len(report.written)
 
 
+def content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file under content/, sorted as paths sort, skipping hidden files and editor leftovers
+    (and not following links to folders). A walk by names: at 10,000 files `rglob` took a quarter of a second."""
+    found: list[tuple[list[str], str]] = []
+    _walk(str(content_dir), [], found)
+    found.sort(key=lambda item: item[0])
+    return [Path(path) for _, path in found]
+
+
+def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith((".", "_", "#")) or name.endswith("~"):
+            continue
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if is_folder:
+            _walk(entry.path, [*parts, name], found)
+        if os.path.splitext(name)[1].lower() in CONTENT_SUFFIXES:
+            found.append(([*parts, name], entry.path))
+
+
 def scan(config: Config, problems: Problems) -> dict[str, Path]:
     """rel -> path of every content file, in build order; names that differ only by case, and named pipes,
     sockets and devices (reading one would wait forever), are reported and left out."""
     site_dir = config.site_dir
-    regular = []
+    files: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for path in content_files(site_dir / "content"):
+        rel = _relative(path, site_dir)
         kind = special_kind(path)
         if kind:
-            problems.add(problem(path.relative_to(site_dir).as_posix(), 0, f"is a {kind}, not a file: skipped; "
-                                 "replace it with a regular file or remove it", warning=True))
+            problems.add(problem(rel, 0, f"is a {kind}, not a file: skipped; replace it with a regular file or "
+                                 "remove it", warning=True))
+            continue
+        first = seen.setdefault(rel.casefold(), rel)
+        if first != rel:     # a macOS or Windows checkout holds only one of them
+            problems.add(problem(rel, 0, f"differs from {first} only by case; macOS and Windows can keep only "
+                                 "one of them, rename one"))
         else:
-            regular.append(path)
-    files, clashes = drop_case_collisions(regular, site_dir)
-    for item in clashes:
-        problems.add(item)
+            files[rel] = path
     for folder in ("seeds", "themes"):
         for path, kind in special_files(site_dir / folder):
             problems.add(problem(path.relative_to(site_dir).as_posix(), 0, f"is a {kind}, not a file: skipped; "
                                  "replace it with a regular file or remove it", warning=True))
-    return {_relative(path, site_dir): path for path in files}
+    return files
 
 
 def _relative(path: Path, site_dir: Path) -> str:
