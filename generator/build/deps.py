@@ -85,6 +85,8 @@ class Output:
     fresh: set[str] | None = None           # files whose stats are still to take (None: all of them)
     shards: dict[str, bytes] = field(default_factory=dict)   # search shard -> the key it was indexed under
     indexed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)   # page -> (bytes hash, indexed part's)
+    # release page -> (search shard, indexed part's hash, Pagefind page id) as its base shard holds it (delta.py)
+    search_base: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
 
 
 def config_repr(config: Config) -> str:
