@@ -21,24 +21,24 @@ from typing import Any
 import markdown
 from markdown import util
 
-# name -> (regex source we analysed, characters at least one of which every match contains)
-_TRIGGERS: dict[str, tuple[str, str]] = {
-    "backtick": (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", "`"),
-    "escape": (r"\\(.)", "\\"),
-    "footnote": (r"\[\^([^\]]*)\]", "["),
-    "reference": (r"(?<!\!)\[", "["),
-    "link": (r"(?<!\!)\[", "["),
-    "image_link": (r"\!\[", "["),
-    "image_reference": (r"\!\[", "["),
-    "short_reference": (r"(?<!\!)\[", "["),
-    "short_image_ref": (r"\!\[", "["),
-    "autolink": (r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", "<"),
-    "automail": (r"<([^<> !]+@[^@<> ]+)>", "<"),
-    "linebreak": (r"  \n", "\n"),
-    "entity": (r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", "&"),
-    "em_strong": (r"\*|_", "*_"),
-    "em_strong2": (r"(_)", "_"),
-    "not_strong": (r"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))", "*_"),
+# name -> (regex source we analysed, texts at least one of which every match contains)
+_TRIGGERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "backtick": (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
+    "escape": (r"\\(.)", ("\\",)),
+    "footnote": (r"\[\^([^\]]*)\]", ("[^",)),
+    "reference": (r"(?<!\!)\[", ("[",)),
+    "link": (r"(?<!\!)\[", ("[",)),
+    "image_link": (r"\!\[", ("![",)),
+    "image_reference": (r"\!\[", ("![",)),
+    "short_reference": (r"(?<!\!)\[", ("[",)),
+    "short_image_ref": (r"\!\[", ("![",)),
+    "autolink": (r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", ("<",)),
+    "automail": (r"<([^<> !]+@[^@<> ]+)>", ("<",)),
+    "linebreak": (r"  \n", ("  \n",)),
+    "entity": (r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", ("&",)),
+    "em_strong": (r"\*|_", ("*", "_")),
+    "em_strong2": (r"(_)", ("_",)),
+    "not_strong": (r"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))", ("*", "_")),
 }
 _HTML_PREFIX = "(<("   # the raw-HTML pattern always starts by matching '<'
 
@@ -48,6 +48,8 @@ KNOWN_SOURCES = {
     "BlockParser.parseBlocks": "1737e188f149267b",
     "InlineProcessor.__handleInline": "fe27babc114aed0a",
     "InlineProcessor.__applyPattern": "8862b35197c0e614",
+    "InlineProcessor.run": "f6c93631f2871499",
+    "ReferenceInlineProcessor.handleMatch": "a030528fb96718c2",
 }
 
 
@@ -61,22 +63,68 @@ def written_against(function: Any) -> bool:
     return hashlib.sha256(source.encode()).hexdigest()[:16] == KNOWN_SOURCES.get(function.__qualname__)
 
 
-_SMARTY_CHARS = ".-'\"<>"   # every smarty substitution (ellipsis, dash, quote, angle quote) matches one of these
+# smarty's quote patterns (module constants) by the quotes every match of each holds; its dashes, ellipses and
+# angle quotes are literal patterns written in its methods
+_SMARTY_QUOTES = {
+    ("'",): ("singleQuoteStartRe", "decadeAbbrRe", "openingSingleQuotesRegex", "closingSingleQuotesRegex",
+             "closingSingleQuotesRegex2", "remainingSingleQuotesRegex"),
+    ('"',): ("doubleQuoteStartRe", "openingDoubleQuotesRegex", "closingDoubleQuotesRegex", "closingDoubleQuotesRegex2",
+             "remainingDoubleQuotesRegex"),
+    ("\"'",): ("doubleQuoteSetsRe", "singleQuoteSetsRe2"),
+    ("'\"",): ("singleQuoteSetsRe", "doubleQuoteSetsRe2"),
+}
+_SMARTY_LITERALS = {r"(?<!-)---(?!-)": ("---",), r"(?<!-)--(?!-)": ("--",), r"(?<!\.)\.{3}(?!\.)": ("...",),
+                    r"\<\<": ("<<",), r"\>\>": (">>",)}
 
 
-def _trigger(name: str, pattern: Any) -> str | None:
+@lru_cache(maxsize=1)
+def _smarty_sources() -> dict[str, tuple[str, ...]]:
+    """smarty's regex sources -> the text every match of each holds."""
+    from markdown.extensions import smarty
+
+    found = dict(_SMARTY_LITERALS)
+    for needed, names in _SMARTY_QUOTES.items():
+        for name in names:
+            source = getattr(smarty, name, None)
+            if isinstance(source, str):
+                found[source] = needed
+    return found
+
+
+def _trigger(name: str, pattern: Any) -> tuple[str, ...] | None:
     source = getattr(pattern, "pattern", None)
     if not isinstance(source, str):
         return None
     if name == "html" and source.startswith(_HTML_PREFIX):
-        return "<"
+        return ("<",)
     if name.startswith("smarty-") and type(pattern).__name__ == "SubstituteTextPattern":
-        found = "".join(c for c in _SMARTY_CHARS if c in source)
-        return found or None
+        return _smarty_sources().get(source)
     known = _TRIGGERS.get(name)
     if known is not None and known[0] == source:
         return known[1]
     return None
+
+
+def _search(texts: tuple[str, ...]) -> Any:
+    """A test that any of `texts` is in a string: the text itself for `in` when one, else a regex's search (in C)."""
+    if len(texts) == 1:
+        return texts[0]
+    if all(len(text) == 1 for text in texts):
+        return re.compile("[" + re.escape("".join(texts)) + "]").search
+    return re.compile("|".join(re.escape(text) for text in texts)).search
+
+
+def _never(data: str) -> None:
+    return None
+
+
+def _needs_references(pattern: Any) -> bool:
+    """A reference link or image (`[text][id]`, `[id]`, `![alt][id]`): does nothing unless the document defines
+    references (its handleMatch gives no node, and leaves the text alone, for an id not in `md.references`)."""
+    from markdown.inlinepatterns import ReferenceInlineProcessor
+
+    handle = ReferenceInlineProcessor.handleMatch
+    return getattr(type(pattern), "handleMatch", None) is handle and written_against(handle)
 
 
 # Block processors: (module, class, regex source) -> characters at least one of which a block must hold for
@@ -150,7 +198,9 @@ def speed_up(md: markdown.Markdown) -> markdown.Markdown:
 
 
 def speed_up_inline(processor: Any) -> None:
-    """Skip the inline patterns that cannot match a text node (it holds none of their characters); same output."""
+    """Skip the inline patterns that cannot match a text node (it holds none of their texts), reference patterns in
+    a document without references, and the whole pass over a tree no text of which any pattern could match (smarty's,
+    on text without quotes, dashes or ellipses); same output."""
     registry = processor.inlinePatterns
     if not all(written_against(getattr(type(processor), name, None)) for name in
                ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")):
@@ -160,17 +210,18 @@ def speed_up_inline(processor: Any) -> None:
     triggers = [_trigger(name, registry[name]) for name in names]
     if [registry[name] for name in names] != patterns:
         return
-    # one character: a substring test; several: one regex class search (both in C, unlike any(...))
-    tests = [t if t is None or len(t) == 1 else re.compile("[" + re.escape(t) + "]").search for t in triggers]
+    with_references = [t if t is None else _search(t) for t in triggers]
+    without_references = [_never if _needs_references(p) else t for p, t in zip(patterns, with_references)]
     apply = processor._InlineProcessor__applyPattern
     original = type(processor)._InlineProcessor__handleInline
+    count = len(patterns)
 
     def handle_inline(self: Any, data: str, patternIndex: int = 0) -> str:  # noqa: N803 (mirrors Markdown)
         if isinstance(data, util.AtomicString):
             return data
-        count = len(patterns)
         if len(registry) != count:     # someone changed the registry after us
             return original(self, data, patternIndex)
+        tests = with_references if self.md.references else without_references
         start = 0
         while patternIndex < count:
             needed = tests[patternIndex]
@@ -184,3 +235,23 @@ def speed_up_inline(processor: Any) -> None:
         return data
 
     processor._InlineProcessor__handleInline = types.MethodType(handle_inline, processor)
+    if all(t is not None for t in triggers) and written_against(type(processor).run):
+        _skip_idle_runs(processor, _search(tuple(sorted({text for t in triggers for text in t}))), count)
+
+
+def _skip_idle_runs(processor: Any, anything: Any, count: int) -> None:
+    """The pass does nothing to a tree whose texts and tails hold no pattern's text (each pattern would fail, and
+    `run` puts every text back as it was): skip it then."""
+    run = type(processor).run
+
+    def fast_run(self: Any, tree: Any, ancestors: list[str] | None = None) -> Any:
+        if len(self.inlinePatterns) != count:
+            return run(self, tree, ancestors)
+        for element in tree.iter():
+            text, tail = element.text, element.tail
+            if text and (anything in text if anything.__class__ is str else anything(text) is not None) or \
+                    tail and (anything in tail if anything.__class__ is str else anything(tail) is not None):
+                return run(self, tree, ancestors)
+        return tree
+
+    processor.run = types.MethodType(fast_run, processor)

@@ -124,7 +124,9 @@ def test_fast_inline_pass_is_output_identical(allow_html: bool, tmp_path: Path) 
     samples = MARKDOWN_SAMPLES + [p.read_text().split("---", 2)[-1] for p in files]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
     for md in (plain._trusted, plain._escaped):   # undo the shortcuts on the reference renderer
-        md.treeprocessors["inline"].__dict__.pop("_InlineProcessor__handleInline", None)
+        for name in ("inline", "smarty"):
+            md.treeprocessors[name].__dict__.pop("_InlineProcessor__handleInline", None)
+            md.treeprocessors[name].__dict__.pop("run", None)
         md.parser.__dict__.pop("parseBlocks", None)
         assert type(md.parser).parseBlocks is md.parser.parseBlocks.__func__
     for md in (fast._trusted, fast._escaped):
@@ -141,13 +143,15 @@ def test_fast_passes_match_plain_markdown_on_random_text() -> None:
     rng = random.Random(7)
     pieces = ["#", "##", ">", ":", "|", "[", "]", "[^1]", "*[", "-", "---", "=", "===", "*", "_", "__", "`", "&amp;",
               "<", "<b>", "(", ")", "1.", "2)", "+", "!", "\\", "    ", "  ", " ", "word", "more", "x:", "http://a.b",
-              "'", '"', "...", "--", "'90s", "\n", "\n", "\n\n", "\n\n", "\n    "]
+              "'", '"', "...", "--", "'90s", "\n", "\n", "\n\n", "\n\n", "\n    ", "[x]", "![",
+              "\n\n[x]: http://r.s\n\n", "[^"]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
     for md in (fast._trusted, fast._escaped):       # the shortcuts are on both inline passes, smarty's too
         assert all("_InlineProcessor__handleInline" in md.treeprocessors[name].__dict__ for name in ("inline", "smarty"))
     for md in (plain._trusted, plain._escaped):
         for name in ("inline", "smarty"):
             md.treeprocessors[name].__dict__.pop("_InlineProcessor__handleInline", None)
+            md.treeprocessors[name].__dict__.pop("run", None)
         md.parser.__dict__.pop("parseBlocks", None)
     for _ in range(1500):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
