@@ -164,19 +164,54 @@ def write_in_place(output_dir: Path, payload: dict[str, bytes], removed: Iterabl
             folder = folder.parent
 
 
+FOLDER = -1     # the size recorded for a folder: only its time counts (its size is the file system's own)
+
+
+def folders_of(names: Iterable[str]) -> set[str]:
+    """Every folder holding one of `names`, with the folders above it ('' is the output folder itself)."""
+    found = {""}
+    for name in names:
+        cut = name.rfind("/")
+        while cut > 0:
+            folder = name[:cut]
+            if folder in found:
+                break
+            found.add(folder)
+            cut = folder.rfind("/")
+    return found
+
+
 def record_stats(output_dir: Path, out: Output) -> None:
-    """Record each output file's (size, mtime, inode), so the next process can trust the output folder cheaply
-    (only those in `out.fresh` when set: the others are the previous build's, untouched)."""
-    names = [*out.files, *out.extras] if out.fresh is None else out.fresh
-    stats = {} if out.fresh is None else {name: out.stats[name] for name in [*out.files, *out.extras]
-                                           if name in out.stats}
+    """Record each output file's (size, mtime_ns) and each of their folders' mtime, so the next process can
+    trust the output folder by its stats alone (only those in `out.fresh` when set, with the folders they or a
+    removed file were in: the others are the previous build's, untouched).
+
+    Size and time are what a copy that keeps times keeps too (the Pages workflow's `actions/cache`, GNU tar
+    `--posix`, keeps them to the nanosecond), so a restored folder is trusted as it is; an inode is new in any
+    copy and tells no more of an edit than its time does. A folder's time moves when a file is added to it
+    or removed from it, which a file's own stats cannot show."""
+    names = [*out.files, *out.extras]
+    if out.fresh is None:
+        stats: dict[str, tuple[int, int]] = {}
+        todo, folders = names, folders_of(names)
+    else:
+        current = set(names)
+        removed = [name for name in out.stats if name not in current and not name.endswith("/")]
+        todo, folders = list(out.fresh), folders_of([*out.fresh, *removed])
+        stats = {name: out.stats[name] for name in names if name in out.stats}
+        stats.update((name, st) for name, st in out.stats.items() if name.endswith("/") and name[:-1] not in folders)
     out.fresh = None
     base = f"{output_dir}/"
     stat = os.stat
-    for name in names:
+    for name in todo:
         try:
             st = stat(base + name)
-            stats[name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            stats[name] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            pass
+    for folder in folders:
+        try:
+            stats[f"{folder}/"] = (FOLDER, stat(f"{base}{folder}").st_mtime_ns)
         except OSError:
             pass
     out.stats = stats
@@ -193,7 +228,8 @@ def written_by(output_dir: Path) -> str:
 
 
 def output_matches(output_dir: Path, out: Output) -> bool:
-    """True when the output folder is the one `out` records (same build) and still holds exactly its files."""
+    """True when the output folder is the one `out` records (same build) and still holds exactly its files:
+    each file's size and time, each folder's time (a file added or removed by hand moves its folder's)."""
     if not out.stats or not out.build_id or written_by(output_dir) != out.build_id:
         return False
     base = f"{output_dir}/"
@@ -203,6 +239,6 @@ def output_matches(output_dir: Path, out: Output) -> bool:
             st = stat(base + name)
         except OSError:
             return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != expected:
+        if st.st_mtime_ns != expected[1] or (st.st_size != expected[0] and expected[0] != FOLDER):
             return False
     return True
