@@ -81,7 +81,8 @@ class Output:
     problems: tuple[Any, ...] = ()
     held_until: datetime | None = None      # the earliest future release held back: the state expires then
     build_id: str = ""                      # the build that made the output folder (its marker says so)
-    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # file -> (size, mtime_ns, inode)
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)   # file -> (size, mtime_ns); folder/ -> (-1,
+                                                                      # mtime_ns) (writing.record_stats)
     fresh: set[str] | None = None           # files whose stats are still to take (None: all of them)
     shards: dict[str, bytes] = field(default_factory=dict)   # search shard -> the key it was indexed under
     indexed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)   # page -> (bytes hash, indexed part's)
