@@ -4,15 +4,17 @@ Article pages mark the indexed region with `data-pagefind-body` and their date w
 `data-pagefind-meta`, so results show title, date and an excerpt. The index is split into shards
 (`pagefind/<count>-<number>/`, each a complete Pagefind index of a fixed share of the releases) that
 the search page merges in the browser (Pagefind's `mergeIndex`, listed in `pagefind/shards.json`),
-so an edit re-indexes one shard, not the site. Pages go to Pagefind's service (`pagefind --service`)
-as the bytes the build already holds, through the small client below (the stock Python wrapper
-waits 0.1 s before reading each reply). Pagefind is optional: without it the build still succeeds,
+with a small delta index of recent edits and the ids of the results it replaces (build/delta.py).
+Pages go to Pagefind's service (`pagefind --service`) as the bytes the build already holds, through
+the small client below (the stock Python wrapper waits 0.1 s before reading each reply). Pagefind is optional: without it the build still succeeds,
 with a warning, and the search page says search is unavailable.
 """
 from __future__ import annotations
 
 import base64
+import gzip
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -150,6 +152,27 @@ def _send(stream: IO[bytes] | None, messages: list[bytes]) -> None:
         stream.flush()
     except (OSError, ValueError):
         pass      # the service went away: the reader says so
+
+
+_URL = re.compile(rb'"url":("(?:[^"\\]|\\.)*")')
+
+
+def page_ids(index: Path) -> dict[str, str]:
+    """URL -> Pagefind page id (the name of its fragment file, what the search script calls a result's `id`)
+    of every page of a written index. A fragment is gzip'd JSON (after a short signature) starting with the URL."""
+    ids: dict[str, str] = {}
+    folder = index / "fragment"
+    if not folder.is_dir():
+        return ids
+    for path in folder.iterdir():
+        if not path.name.endswith(".pf_fragment"):
+            continue
+        data = gzip.decompress(path.read_bytes())
+        found = _URL.search(data)
+        url = json.loads(found.group(1)) if found else json.loads(data[data.find(b"{"):]).get("url")
+        if isinstance(url, str):
+            ids[url] = path.name.removesuffix(".pf_fragment")
+    return ids
 
 
 def keep_shard_files(shard: Path) -> None:

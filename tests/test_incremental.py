@@ -316,22 +316,23 @@ def test_content_folder_replaced_as_a_whole(site: Path, builder: SiteBuilder, tm
 
 
 def fake_pagefind(calls: list[Path]):
-    """Stands in for `shards.index_shards`: records the folder, checks the site there is complete, writes an index."""
+    """Stands in for `shards.index_shards` (as `delta.py` calls it): records the folder the index goes into,
+    checks the site it reads is complete, writes an index."""
 
-    def index_shards(plan, folder: Path, payload, target: Path) -> float:
-        folder = Path(folder)
-        calls.append(folder)
-        assert (folder / "index.html").is_file() and (folder / "feed.xml").is_file()
-        for shard in plan.dirty:
+    def index_shards(plan, names, read, target: Path) -> dict[str, dict[str, str]]:
+        target = Path(target)
+        calls.append(target.parent)
+        assert read("index.html") and read("feed.xml")
+        for shard in names:
             (target / shard).mkdir(parents=True, exist_ok=True)
             (target / shard / "pagefind-entry.json").write_text(f"index {len(calls)}")
         (target / "pagefind-ui.js").write_text(f"index {len(calls)}")
-        return 0.01
+        return {name: {} for name in names}
     return index_shards
 
 
 def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build.publish as engine
+    import generator.build.delta as engine
 
     calls: list[Path] = []
     monkeypatch.setattr(engine, "index_shards", fake_pagefind(calls))
@@ -350,7 +351,7 @@ def test_search_index_is_built_in_staging_before_the_swap(site: Path, monkeypatc
 
 
 def test_build_killed_while_indexing_keeps_previous_site_and_index(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build.publish as engine
+    import generator.build.delta as engine
 
     calls: list[Path] = []
     monkeypatch.setattr(engine, "index_shards", fake_pagefind(calls))
@@ -360,10 +361,10 @@ def test_build_killed_while_indexing_keeps_previous_site_and_index(site: Path, m
     path = first(site)
     path.write_text(path.read_text() + "\nMore.\n")
 
-    def killed(plan, folder: Path, payload, target: Path) -> None:
-        calls.append(Path(folder))
-        (Path(target) / plan.dirty[0]).mkdir(parents=True)
-        (Path(target) / plan.dirty[0] / "fragment-1").write_text("half an index")
+    def killed(plan, names, read, target: Path) -> None:
+        calls.append(Path(target).parent)
+        (Path(target) / names[0]).mkdir(parents=True)              # the delta of the edit, half written
+        (Path(target) / names[0] / "fragment-1").write_text("half an index")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(engine, "index_shards", killed)

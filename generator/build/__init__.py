@@ -19,7 +19,8 @@ One idea per module, in the order data flows:
 | `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |
 | `writing` | staged + swapped output, or atomic in-place files; the output marker |
 | `journal` | in-place writes of a small change set that a killed build never leaves half done |
-| `shards` | the search index in shards: which releases each holds, its key, indexing the changed ones |
+| `shards` | the search index in shards: which releases each holds, its key, indexing a shard |
+| `delta` | an edit's pages indexed into a small delta, their base copies listed stale; folded when it grows |
 | `publish` | the write and index stages: staged, journal or `serve`'s in place, by the size of the change |
 | `record` | the last build's record, so a no-change build answers without building |
 | `lock` | one build at a time per site and per output folder, across processes |

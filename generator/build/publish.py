@@ -19,7 +19,8 @@ from ..model import Site
 from .deps import Output
 from .collect import Collected
 from .journal import Journal
-from .shards import SearchPlan, carry_shards, index_shards, plan_search
+from .delta import index_search, plan_delta
+from .shards import SearchPlan, carry_shards, plan_search
 from .writing import SEARCH_DIR, marker_text, write_in_place, write_staged, written_by
 
 JOURNAL_SHARE = 4          # at most a quarter of the site's files go through the journal; more are staged
@@ -47,12 +48,13 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
         problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0, search.NOT_INSTALLED, warning=True))
     plan = _search_plan(out, site, old, output_dir, staging, index and search.available())
     if index and plan is None:
-        new.shards = {}
+        new.shards, new.search_base = {}, {}
     if staging is None and not journal:
         new.build_id, new.stats, new.shards, new.indexed = old.build_id, old.stats, dict(old.shards), dict(old.indexed)
+        new.search_base = dict(old.search_base)
         write_in_place(output_dir, out.payload, removed)
         return Written("serve")
-    changed = bool(out.written or removed or (plan and plan.dirty))
+    changed = bool(out.written or removed or (plan and (plan.dirty or plan.delta_fresh)))
     if not changed and written_by(output_dir) == old.build_id and old.build_id:
         new.build_id, new.stats = old.build_id, dict(old.stats)
         if staging is not None:
@@ -68,9 +70,9 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
 
 def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, staging: Path | None,
                  index: bool) -> SearchPlan | None:
-    """The shards to index, when indexing; else the previous index is carried over with its keys."""
+    """The shards and the delta to index, when indexing; else the previous index is carried over with its keys."""
     if not index:
-        out.new.shards, out.new.indexed = dict(old.shards), dict(old.indexed)
+        out.new.shards, out.new.indexed, out.new.search_base = dict(old.shards), dict(old.indexed), dict(old.search_base)
         return None
 
     def read(name: str) -> bytes:
@@ -80,9 +82,17 @@ def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, stag
         staged = staging / name if staging is not None else None
         return (staged if staged is not None and staged.is_file() else output_dir / name).read_bytes()
 
-    plan = plan_search(site, out.new.files, old, out.new, output_dir / SEARCH_DIR, read)
-    out.new.shards = dict(plan.keys)
+    plan = plan_search(site, out.new.files, old, out.new, read)
+    index_dir = output_dir / SEARCH_DIR
+    ui_missing = not (index_dir / "pagefind-ui.js").is_file() or not (index_dir / search.SHARDS_FILE).is_file()
+    plan_delta(plan, old, index_dir, ui_missing=ui_missing)
+    _record(out.new, plan)
     return plan
+
+
+def _record(new: Output, plan: SearchPlan) -> None:
+    """What the index holds, for the next build: each shard's key and each base page's version and id."""
+    new.shards, new.search_base = plan.keys(), dict(plan.base)
 
 
 def _staged(out: Collected, output_dir: Path, staging: Path, plan: SearchPlan | None, index: bool,
@@ -95,13 +105,14 @@ def _staged(out: Collected, output_dir: Path, staging: Path, plan: SearchPlan | 
         target = folder / SEARCH_DIR
         if plan is None:
             return        # searching, without Pagefind: no index
-        seconds[0] = _index(plan, folder, out.payload, target, problems, output_name)
+        seconds[0] = _index(plan, folder, out.payload, target, output_dir / SEARCH_DIR, problems, output_name)
         if seconds[0] < 0:
             shutil.rmtree(target, ignore_errors=True)
-            new.shards = {}
+            new.shards, new.search_base = {}, {}
             return
         carry_shards(plan, output_dir / SEARCH_DIR, target)
         (target / search.SHARDS_FILE).write_bytes(plan.listing)
+        _record(new, plan)
 
     carry = plan is None and not index
     write_staged(output_dir, out.payload, unchanged - set(out.payload) - out.staged_already, staging,
@@ -121,20 +132,12 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
         if plan is not None:
             side = journal.dir / "index"
             side.mkdir()
-            seconds = _index(plan, output_dir, out.payload, side, problems, output_name)
-            if seconds < 0:
-                new.shards = {name: key for name, key in old.shards.items() if name in plan.members}
-                plan.dirty, seconds = [], 0.0
-            for shard in plan.dirty:
-                if (side / shard).is_dir():
-                    gone += _merge_shard(journal, side / shard, output_dir / SEARCH_DIR / shard, f"{SEARCH_DIR}/{shard}")
-            gone += [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in plan.members]
-            listing = output_dir / SEARCH_DIR / search.SHARDS_FILE
-            if not listing.is_file() or listing.read_bytes() != plan.listing:
-                journal.add_file(f"{SEARCH_DIR}/{search.SHARDS_FILE}", plan.listing)
-            for name in search.UI_FILES:
-                if (side / name).is_file() and not (output_dir / SEARCH_DIR / name).is_file():
-                    journal.add_file(f"{SEARCH_DIR}/{name}", (side / name).read_bytes())
+            seconds = _index(plan, output_dir, out.payload, side, output_dir / SEARCH_DIR, problems, output_name)
+            if seconds < 0:         # the previous index stays, as it was
+                new.shards, new.search_base, seconds = dict(old.shards), dict(old.search_base), 0.0
+            else:
+                gone += _journal_index(journal, plan, old, side, output_dir / SEARCH_DIR)
+                _record(new, plan)
         journal.commit([*removed, *gone], marker_text(new.build_id))
     except BaseException:
         journal.abandon()
@@ -143,6 +146,26 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
     new.stats = {name: stat for name, stat in old.stats.items() if name not in fresh}
     new.fresh = fresh
     return seconds
+
+
+def _journal_index(journal: Journal, plan: SearchPlan, old: Output, side: Path, index_dir: Path) -> list[str]:
+    """The shards indexed again (as file changes), a new delta (a folder), `shards.json` and the UI files into
+    the journal; returns the files and folders to remove (the old delta among them)."""
+    gone: list[str] = []
+    for shard in plan.dirty:
+        if (side / shard).is_dir():
+            gone += _merge_shard(journal, side / shard, index_dir / shard, f"{SEARCH_DIR}/{shard}")
+    if plan.delta and plan.delta_fresh and (side / plan.delta).is_dir():
+        (side / plan.delta).rename(journal.folder(f"{SEARCH_DIR}/{plan.delta}"))
+    keep = plan.keys()
+    gone += [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in keep]
+    listing = index_dir / search.SHARDS_FILE
+    if not listing.is_file() or listing.read_bytes() != plan.listing:
+        journal.add_file(f"{SEARCH_DIR}/{search.SHARDS_FILE}", plan.listing)
+    for name in search.UI_FILES:
+        if (side / name).is_file() and not (index_dir / name).is_file():
+            journal.add_file(f"{SEARCH_DIR}/{name}", (side / name).read_bytes())
+    return gone
 
 
 def _merge_shard(journal: Journal, new_dir: Path, old_dir: Path, prefix: str) -> list[str]:
@@ -165,11 +188,15 @@ def _hash_named(rel: str) -> bool:
     return rel.startswith(("fragment/", "index/", "filter/")) or rel.endswith(".pf_meta")
 
 
-def _index(plan: SearchPlan, folder: Path, payload: dict[str, bytes], target: Path, problems: Problems,
-           output_name: str) -> float:
-    """Index the dirty shards: seconds taken, or -1 when Pagefind failed (a warning, not an error)."""
+def _index(plan: SearchPlan, folder: Path, payload: dict[str, bytes], target: Path, old_index: Path,
+           problems: Problems, output_name: str) -> float:
+    """Index the dirty shards and the delta: seconds taken, or -1 when Pagefind failed (a warning, not an error)."""
+    def read(name: str) -> bytes:
+        data = payload.get(name)
+        return data if data is not None else (folder / name).read_bytes()
+
     try:
-        return index_shards(plan, folder, payload, target)
+        return index_search(plan, read, target, old_index)
     except (search.PagefindError, OSError) as exc:
         problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0,
                              f"search index not built: Pagefind failed ({exc})", warning=True))

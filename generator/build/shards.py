@@ -1,7 +1,8 @@
-"""The search index in shards: each release belongs to one of K shards (a hash of its source path), K the
-smallest power of two that keeps a shard near `SHARD_PAGES` releases, so a new release or an edit moves
-one shard's key and only that shard is indexed again; the search page merges the shards in the browser.
-A shard's key is a hash of its pages' bytes hashes and of the Pagefind that indexes them."""
+"""The search index in shards: each release belongs to one of K base shards (a hash of its source path), K the
+smallest power of two that keeps a shard near `SHARD_PAGES` releases; the search page merges the shards in the
+browser. An edit does not index its shard again: its pages go to a small delta index (`delta.py`), folded into
+the base shards when it grows. A shard's key is a hash of its pages' indexed parts and of the Pagefind that
+indexes them."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ import os
 import re
 import shutil
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +20,9 @@ from ..model import Site
 from ..urls import output_file
 from .deps import Output
 
-SHARD_PAGES = 1024         # a shard holds between half this and this many releases (Pagefind: ~2 ms a page);
+SHARD_PAGES = 1024         # a shard holds between half this and this many releases (Pagefind: ~1.1 ms a page);
                            # 16 shards at 10,000: the search page makes 61 requests (64 shards: 206) and answers
-                           # in 0.9 s (2.0 s), for about 1.5 s of re-indexing after an edit (0.4 s)
+                           # in 0.9 s (2.0 s); an edit indexes the delta, not its shard (delta.py)
 MAX_SHARDS = 1024
 
 
@@ -41,47 +41,77 @@ def shard_name(count: int, number: int) -> str:
     return f"{count}-{number:0{len(str(count - 1))}d}"
 
 
+Base = dict[str, tuple[str, bytes, str]]     # page -> (base shard, indexed part's hash, Pagefind page id)
+
+
 @dataclass
 class SearchPlan:
-    """Which pages each shard indexes, each shard's key, and the shards to index again."""
+    """The base shards and their pages, the delta, and what this build indexes (filled in by `delta.py`)."""
 
-    members: dict[str, list[str]] = field(default_factory=dict)    # shard -> output files, sorted
-    keys: dict[str, bytes] = field(default_factory=dict)
-    dirty: list[str] = field(default_factory=list)
+    members: dict[str, list[str]] = field(default_factory=dict)    # base shard -> output files, sorted
+    shard_of: dict[str, str] = field(default_factory=dict)         # output file -> its base shard
+    parts: dict[str, bytes] = field(default_factory=dict)          # output file -> hash of its indexed part
+    stamp: bytes = b""
+    base: Base = field(default_factory=dict)      # what the base shards hold (the dirty ones once indexed)
+    dirty: list[str] = field(default_factory=list)                 # base shards to index (again)
+    delta: str = ""                               # the delta's folder under pagefind/, "" when there is none
+    delta_key: bytes = b""
+    delta_pages: list[str] = field(default_factory=list)
+    delta_fresh: bool = False                     # this build indexes the delta
+    stale: list[str] = field(default_factory=list)   # Pagefind ids of base pages changed or gone since
+
+    def pages_of(self, name: str) -> list[str]:
+        return self.delta_pages if name == self.delta else self.members[name]
+
+    def keys(self) -> dict[str, bytes]:
+        """Each shard's key, from the pages it holds (a base shard may hold older versions than the site)."""
+        held: dict[str, dict[str, bytes]] = {name: {} for name in self.members}
+        for page, (shard, part, _) in self.base.items():
+            held.setdefault(shard, {})[page] = part
+        keys = {name: shard_key(self.stamp, pages) for name, pages in held.items()}
+        if self.delta:
+            keys[self.delta] = self.delta_key
+        return keys
 
     @property
     def listing(self) -> bytes:
-        """`pagefind/shards.json`: the shards the search page merges."""
-        return (json.dumps({"shards": [f"{name}/" for name in sorted(self.members)]}) + "\n").encode()
+        """`pagefind/shards.json`: the base shards and the delta the search page merges, and the results to drop."""
+        listing: dict[str, object] = {"shards": [f"{name}/" for name in sorted(self.members)]}
+        if self.delta:
+            listing["delta"] = f"{self.delta}/"
+        if self.stale:
+            listing["stale"] = self.stale
+        return (json.dumps(listing) + "\n").encode()
 
 
-def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output, index_dir: Path,
+def shard_key(stamp: bytes, pages: dict[str, bytes]) -> bytes:
+    return digest(b"\0".join([stamp, *(page.encode() + pages[page] for page in sorted(pages))]))
+
+
+def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output,
                 read: Callable[[str], bytes]) -> SearchPlan:
-    """Group the release pages into shards and compare each shard's key with the last index's. A page counts by
-    what Pagefind reads of it (`indexed_part`), so a neighbour's new title in its links moves no shard."""
+    """Group the release pages into base shards and hash what Pagefind reads of each (`indexed_part`), so a
+    neighbour's new title in its links changes nothing; `delta.plan_delta` then decides what to index."""
     count = shard_count(len(site.articles))
-    members: dict[str, list[str]] = {}
+    plan = SearchPlan(stamp=search.binary_stamp().encode())
     for article in site.articles:
-        members.setdefault(shard_name(count, shard_of(article.source_path, count)), []).append(output_file(article.route))
-    stamp = search.binary_stamp().encode()
-    plan = SearchPlan()
-    for name in sorted(members):
-        pages = sorted(members[name])
-        plan.members[name] = pages
-        parts = [stamp]
-        for page in pages:
-            known = old.indexed.get(page)
-            if known is None or known[0] != files[page][1]:
-                known = (files[page][1], digest(indexed_part(read(page))))
-            new.indexed[page] = known
-            parts.append(page.encode() + known[1])
-        plan.keys[name] = digest(b"\0".join(parts))
-    ui_missing = not (index_dir / "pagefind-ui.js").is_file() or not (index_dir / search.SHARDS_FILE).is_file()
-    plan.dirty = [name for name in plan.members if old.shards.get(name) != plan.keys[name]
-                  or not (index_dir / name / "pagefind-entry.json").is_file()]
-    if ui_missing and plan.members and not plan.dirty:
-        plan.dirty = [min(plan.members)]
+        page = output_file(article.route)
+        shard = shard_name(count, shard_of(article.source_path, count))
+        plan.members.setdefault(shard, []).append(page)
+        plan.shard_of[page] = shard
+        known = old.indexed.get(page)
+        if known is None or known[0] != files[page][1]:
+            known = (files[page][1], digest(indexed_part(read(page))))
+        new.indexed[page] = known
+        plan.parts[page] = known[1]
+    for pages in plan.members.values():
+        pages.sort()
     return plan
+
+
+def page_url(page: str) -> str:
+    """The URL Pagefind is given for an output file (and writes into its fragment)."""
+    return "/" + page.removesuffix("index.html")
 
 
 _TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
@@ -126,20 +156,17 @@ def _element_end(html: bytes, tag: bytes, start: int) -> int:
             return end + 1 if end >= 0 else -1
 
 
-def index_shards(plan: SearchPlan, site_folder: Path, payload: dict[str, bytes], target: Path) -> float:
-    """Index every dirty shard into `target/<shard>/` (on as many Pagefind services as cores, at most one per
-    shard), reading pages from `payload` or the complete site in `site_folder`; the UI files go to `target`."""
-    started = time.perf_counter()
+def index_shards(plan: SearchPlan, names: list[str], read: Callable[[str], bytes],
+                 target: Path) -> dict[str, dict[str, str]]:
+    """Index each named shard (base or delta) into `target/<name>/`, on as many Pagefind services as cores (at
+    most one per shard); the UI files go to `target`. Returns each shard's Pagefind page ids by URL."""
     command = search.pagefind_command()
     if command is None:
         raise search.PagefindError(search.NOT_INSTALLED)
-    todo = list(plan.dirty)
+    todo = list(names)
+    found: dict[str, dict[str, str]] = {}
     errors: list[BaseException] = []
     lock = threading.Lock()
-
-    def read(name: str) -> bytes:
-        data = payload.get(name)
-        return data if data is not None else (site_folder / name).read_bytes()
 
     def work() -> None:
         try:
@@ -149,7 +176,10 @@ def index_shards(plan: SearchPlan, site_folder: Path, payload: dict[str, bytes],
                         if not todo or errors:
                             return
                         shard = todo.pop(0)
-                    _index_one(service, shard, plan.members[shard], read, target)
+                    _index_one(service, shard, plan.pages_of(shard), read, target)
+                    ids = search.page_ids(target / shard)
+                    with lock:
+                        found[shard] = ids
         except BaseException as exc:      # noqa: BLE001 - handed to the caller below
             with lock:
                 errors.append(exc)
@@ -161,7 +191,7 @@ def index_shards(plan: SearchPlan, site_folder: Path, payload: dict[str, bytes],
         worker.join()
     if errors:
         raise errors[0]
-    return time.perf_counter() - started
+    return found
 
 
 def _index_one(service: search.Pagefind, shard: str, pages: list[str], read: Callable[[str], bytes],
@@ -169,16 +199,19 @@ def _index_one(service: search.Pagefind, shard: str, pages: list[str], read: Cal
     out = target / shard
     if out.exists():
         shutil.rmtree(out)
-    service.write_index([("/" + name.removesuffix("index.html"), read(name)) for name in pages], out)
+    service.write_index([(page_url(name), read(name)) for name in pages], out)
     search.move_ui_files(out, target)
     search.keep_shard_files(out)
 
 
 def carry_shards(plan: SearchPlan, old_index: Path, target: Path) -> None:
-    """Shards whose key did not move, and the UI files, linked from the previous index into `target`."""
+    """Shards (and the delta) this build did not index, and the UI files, linked from the previous index."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in plan.members:
-        if name not in plan.dirty and not (target / name).exists():
+    carried = [name for name in plan.members if name not in plan.dirty]
+    if plan.delta and not plan.delta_fresh:
+        carried.append(plan.delta)
+    for name in carried:
+        if not (target / name).exists():
             shutil.copytree(old_index / name, target / name, copy_function=_link_or_copy)
     for name in search.UI_FILES:
         if (old_index / name).is_file() and not (target / name).exists():
