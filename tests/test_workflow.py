@@ -61,10 +61,11 @@ def test_pages_workflow_builds_with_the_pages_base_url_and_uploads_the_output(tm
     steps = _load(PAGES)["jobs"]["build"]["steps"]
     pages = next(step for step in steps if step.get("uses", "").startswith("actions/configure-pages"))
     build = next(step for step in steps if "pressroom build" in step.get("run", ""))
+    output = next(step for step in steps if "generator.scaffold.pages_step" in step.get("run", ""))
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert f'pressroom build --base-url "${{{{ steps.{pages["id"]}.outputs.base_url }}}}/"' in build["run"]
-    assert upload["with"]["path"] == f"${{{{ steps.{build['id']}.outputs.output }}}}"
-    assert steps.index(pages) < steps.index(build) < steps.index(upload)
+    assert upload["with"]["path"] == f"${{{{ steps.{output['id']}.outputs.output }}}}"
+    assert steps.index(pages) < steps.index(output) < steps.index(build) < steps.index(upload)
     assert load_config(ROOT).output == "_site"      # what the pages step hands over for this repository
 
 

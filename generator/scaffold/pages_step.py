@@ -1,7 +1,8 @@
-"""`python -m generator.scaffold.pages_step BASE_URL`: run by the Pages workflow right after `pressroom build`.
+"""`python -m generator.scaffold.pages_step BASE_URL`: run by the Pages workflow before it restores its caches.
 
-Hands the output folder (pressroom.toml `output`) to the upload step as `output=<folder>` in
-$GITHUB_OUTPUT (printed when that is unset), and warns in the run's summary when `cname` names a
+Hands the output folder (pressroom.toml `output`) to the cache step (which restores the last run's output
+with the build cache that describes it) and to the upload step, as `output=<folder>` in $GITHUB_OUTPUT
+(printed when that is unset), and warns in the run's summary when `cname` names a
 domain other than the one GitHub Pages serves the site at (set it under Settings -> Pages too).
 """
 from __future__ import annotations

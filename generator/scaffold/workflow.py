@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..cache import CACHE_DIR
+
 WORKFLOW_PATH = ".github/workflows/pages.yml"
 SCHEDULED_PATH = ".github/workflows/pages-scheduled.yml"
 STEP_MODULE = "generator.scaffold.pages_step"
@@ -121,22 +123,25 @@ def _build_job(install: Install) -> str:
           key: {pip_key}
       - name: Install Pressroom
         run: {install.command}
-      - name: Restore the build cache (a new Pressroom, theme or pressroom.toml starts clean)
+      - name: Find the output folder (pressroom.toml `output`) and check the custom domain
+        id: site
+        run: python -m {STEP_MODULE} "${{{{ steps.pages.outputs.base_url }}}}/"
+      # The last run's output folder comes back with the cache that describes it, so the build writes only
+      # what changed (a new release: its page, the listings it joins, one search shard) and uploads the whole site.
+      - name: Restore the build cache and the last output (a new Pressroom, theme or pressroom.toml starts clean)
         uses: {ACTIONS["cache"]}
         with:
-          path: .pressroom-cache
+          path: |
+            {CACHE_DIR}
+            ${{{{ steps.site.outputs.output }}}}
           key: {build_key}${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
           restore-keys: {build_key}
       - name: Build the site
-        id: build
         # base_url is https://OWNER.github.io/REPO, or your custom domain once it is set under Settings -> Pages.
-        # The second line hands the output folder (pressroom.toml `output`) to the upload step.
-        run: |
-          pressroom build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
-          python -m {STEP_MODULE} "${{{{ steps.pages.outputs.base_url }}}}/"
+        run: pressroom build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - uses: {ACTIONS["upload-pages-artifact"]}
         with:
-          path: ${{{{ steps.build.outputs.output }}}}
+          path: ${{{{ steps.site.outputs.output }}}}
 
 """
 
