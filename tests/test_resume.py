@@ -1,0 +1,143 @@
+"""`pressroom build` after an edit takes up the last build's state (model, files as read, output record) and runs
+the update `serve` runs; each such build must equal a cold build of a copy of the site, byte for byte."""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.build.resume import NAME
+from generator.cache import CACHE_DIR
+from generator.config import load_config
+from generator.model import Model
+from tests.trees import clean_build, output_tree
+
+TAGS = ("Energy", "Transport", "Health", "Water")
+
+
+def release(n: int, *, title: str = "", day: int | None = None, tags: tuple[str, ...] | None = None,
+            extra: str = "", body: str = "") -> str:
+    tags = tags if tags is not None else (TAGS[n % 4], TAGS[(n * 3) % 4])
+    day = day if day is not None else 1 + n % 27
+    return (f"---\ntitle: {title or f'Release number {n}'}\ndate: 2024-{1 + n % 5:02d}-{day:02d}T10:00:00\n"
+            f"tags: [{', '.join(tags)}]\nsource: Office {n % 3}\n{extra}---\n\n{body or f'Body of release {n}.'}\n")
+
+
+def make_site(root: Path, count: int = 24) -> None:
+    (root / "content" / "pages").mkdir(parents=True)
+    (root / "pressroom.toml").write_text('title = "Resume"\nbase_url = "https://example.org/REPO/"\nper_page = 3\n'
+                                         'search = false\n')
+    for n in range(count):
+        (root / "content" / f"r{n:02d}.md").write_text(release(n))
+    (root / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\n\nWho we are.\n")
+
+
+def edit(root: Path, kind: str, rng: random.Random) -> None:
+    """One editor's change of `kind` to a random release."""
+    files = sorted((root / "content").glob("r*.md"))
+    path = rng.choice(files)
+    n = int(path.stem[1:3])
+    text = path.read_text()
+    if kind == "body":
+        path.write_text(text + f"\nA new paragraph {rng.random()}.\n")
+    elif kind == "title":
+        path.write_text(text.replace("title: ", f"title: Retitled {rng.randint(0, 99)} ", 1))
+    elif kind == "tags":
+        path.write_text(release(n, tags=(rng.choice(TAGS),)))
+    elif kind == "date":
+        path.write_text(release(n, day=rng.randint(1, 28)))
+    elif kind == "new":
+        (root / "content" / f"r{rng.randint(50, 99)}-new.md").write_text(release(rng.randint(50, 99)))
+    elif kind == "delete":
+        path.unlink()
+    elif kind == "rename":
+        path.rename(path.with_name(f"r{n:02d}-moved-{rng.randint(0, 999)}.md"))
+    elif kind == "draft":
+        path.write_text(release(n, extra="draft: true\n"))
+    elif kind == "future":
+        path.write_text(release(n).replace("2024-", "2031-", 1))
+    elif kind == "alias":
+        path.write_text(release(n, extra=f"aliases: [/old/{n}/]\n"))
+    elif kind == "page":
+        (root / "content" / "pages" / "about.md").write_text(f"---\ntitle: About\n---\n\nWho we are {rng.random()}.\n")
+
+
+KINDS = ("body", "title", "tags", "date", "new", "delete", "rename", "draft", "future", "alias", "page")
+
+
+@pytest.fixture
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a build made the whole model (a build that took up the last state makes none)."""
+    calls: list[int] = []
+    real: Callable = Model.full
+
+    def counted(self: Model, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "full", counted)
+    return calls
+
+
+def build_site(root: Path):
+    return build(load_config(root), run_import=False, search=False)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_each_edit_resumes_and_equals_a_cold_build(tmp_path: Path, full_builds: list[int], seed: int) -> None:
+    root = tmp_path / "site"
+    make_site(root)
+    build_site(root)
+    assert len(full_builds) == 1
+    rng = random.Random(seed)
+    for kind in [*KINDS, *rng.sample(KINDS, 5)]:
+        time.sleep(0.02)       # past the racy-stamp window, as a person's next save is
+        edit(root, kind, rng)
+        before = len(full_builds)
+        result = build_site(root)
+        assert not [p for p in result.problems if not p.warning], result.problems
+        assert len(full_builds) == before, f"a {kind} edit made the whole model again"
+        assert output_tree(root / "_site") == clean_build(root, tmp_path), f"after a {kind} edit"
+
+
+def test_a_state_that_does_not_match_is_not_taken_up(tmp_path: Path, full_builds: list[int]) -> None:
+    """A state from another build (its token is not the output record's) or a broken one: a full build."""
+    root = tmp_path / "site"
+    make_site(root)
+    build_site(root)
+    state = root / CACHE_DIR / f"{NAME}.pickle"
+    saved = state.read_bytes()
+    edit(root, "body", random.Random(3))
+    build_site(root)               # resumed: the record now names a new state
+    assert len(full_builds) == 1
+    for damage in (lambda: state.write_bytes(saved), lambda: state.write_bytes(state.read_bytes()[:-7])):
+        damage()                   # the older state back, then a truncated one
+        edit(root, "title", random.Random(4))
+        before = len(full_builds)
+        build_site(root)
+        assert len(full_builds) == before + 1
+        assert output_tree(root / "_site") == clean_build(root, tmp_path)
+
+
+def test_config_and_template_changes_build_in_full(tmp_path: Path, full_builds: list[int]) -> None:
+    root = tmp_path / "site"
+    make_site(root)
+    build_site(root)
+    config = root / "pressroom.toml"
+    config.write_text(config.read_text().replace("per_page = 3", "per_page = 4"))
+    edit(root, "body", random.Random(6))
+    build_site(root)
+    assert len(full_builds) == 2
+    assert output_tree(root / "_site") == clean_build(root, tmp_path)
+    template = root / "themes" / "mine" / "templates" / "article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "base.html" %}{% block content %}<p>{{ article.title }}</p>{% endblock %}\n')
+    config.write_text(config.read_text() + 'theme = "mine"\n')
+    before = len(full_builds)
+    build_site(root)
+    assert len(full_builds) == before + 1
+    assert output_tree(root / "_site") == clean_build(root, tmp_path)
