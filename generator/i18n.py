@@ -84,6 +84,12 @@ def _formatted(day: date, style: str, language: str) -> str:
     return format_date(day, style, locale=locale)
 
 
+@lru_cache(maxsize=1024, typed=True)     # typed: a Markup and an equal str escape differently
+def _escaped(text: str) -> Markup:
+    """A theme's word escaped for HTML (the same few words on every page)."""
+    return Markup.escape(text)
+
+
 class Words:
     """The words and dates of one language. `t` and `tn` leave text without a translation as it is."""
 
@@ -112,7 +118,7 @@ class Words:
 
     def html(self, text: str, **values: object) -> Markup:
         """`t` for templates: the translation escaped, its values escaped unless they are markup already (a link)."""
-        translated = Markup.escape(self.words.get(text, text))
+        translated = _escaped(self.words.get(text, text))
         return translated.format(**values) if values else translated
 
     def html_n(self, count: int, one: str, other: str, **values: object) -> Markup:

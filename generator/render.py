@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +73,33 @@ def json_ld(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+class _Environment(jinja2.Environment):
+    """Each template's globals as one flat dict rather than Jinja's ChainMap over the environment's (the renderer sets
+    every global before it loads a template): `{% from "_macros.html" import ... %}` compares the two templates'
+    global names on every page, a set difference that is slow Python over a ChainMap and C over a dict."""
+
+    def make_globals(self, d: Mapping[str, Any] | None) -> Any:
+        return {**self.globals, **(d or {})}
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """The theme chain's templates; a name found in none of its folders is remembered as missing (an optional
+    `{% include ... ignore missing %}` is otherwise looked for in every folder for every page)."""
+
+    def __init__(self, searchpath: list[str]) -> None:
+        super().__init__(searchpath)
+        self.missing: dict[str, str | None] = {}     # name -> the message it was not found with
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        if template in self.missing:
+            raise jinja2.TemplateNotFound(template, self.missing[template])
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound as exc:
+            self.missing[template] = exc.message
+            raise
+
+
 @dataclass
 class Renderer:
     config: Config
@@ -83,9 +110,11 @@ class Renderer:
 
     @classmethod
     def create(cls, config: Config) -> "Renderer":
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)]),
-            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        # A renderer lives for one state of the theme (the builder makes a new one when a template changes), so
+        # templates are not looked at again on disk for every page (auto_reload), nor missing ones looked for again.
+        env = _Environment(
+            loader=ThemeLoader([str(d / "templates") for d in theme_dirs(config)]),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
         urls = Urls.from_config(config)
         words = Words.load(config.language, theme_dirs(config))   # the theme's words, dates (i18n.py)
