@@ -30,6 +30,8 @@ from .result import BuildResult
 from .contents import Contents
 from .sources import import_new_seeds, moved, scan, select
 from .journal import recover
+from ..model.stored import StoredModel
+from .resume import RESUME_MAX, load_state, save_state, state_name
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats, written_by
 
@@ -63,6 +65,7 @@ class SiteBuilder:
         self._pages: tuple[Page, ...] = ()
         self._redirects: tuple[tuple[str, str], ...] = ()
         self._model = Model(config.per_page)
+        self._stored: StoredModel | None = None     # the model as last saved (resume.py), while still right
         self._out = Output()
         self._ready = False
         self._manifest_dirty = False
@@ -102,9 +105,7 @@ class SiteBuilder:
             if self.contents.dirty:
                 self.contents.save()
             if self._manifest_dirty:
-                record_stats(self.config.output_dir, self._out)
-                self.cache.save("pages", self._pages_key(), self._out)
-                self._manifest_dirty = False
+                self._save_manifest(self._out)
 
     # ----- the recipe
 
@@ -121,7 +122,7 @@ class SiteBuilder:
         self.progress("scan", 0)
         files = self._scan()
         if self.one_shot and not self._ready:
-            done = self._unchanged(files, problems, imported, started)
+            done = self._unchanged(files, problems, imported, started) or self._resume(files, problems, imported, started)
             if done is not None:
                 return done
         self.progress("parse", len(files))
@@ -130,6 +131,7 @@ class SiteBuilder:
         articles = self._select(problems)
         self.progress("model", len(articles))
         site = self._model.full(articles, self._pages, self._redirects)
+        self._stored = None
         self._articles = articles
         old = self._trusted_output()
         plan = plan_pages(self.keys, site, old, {a.route for a in site.articles}, {page.route for page in site.listings})
@@ -149,15 +151,42 @@ class SiteBuilder:
         rescan = run_import or changes.rescan_content
         files = self._scan() if rescan else None
         changed = self.contents.to_read_again(changes, files)
-        entries = self.contents.entries
         templates = ChangeKind.TEMPLATE in changes or ChangeKind.STATIC in changes
         if templates:
             self._prepare()
+        # after a rescan the set of files may have moved under us: regroup rather than substitute in place
+        return self._apply(changed, files, problems, imported, started, templates=templates, staged=False,
+                           swap=not (rescan or templates))
+
+    def _resume(self, files: dict[str, Path], problems: Problems, imported: int, started: float) -> BuildResult | None:
+        """`pressroom build` after an edit: the last build's state taken up again (the model, the files as read,
+        the output record), then the update `serve` runs for what changed; None when there is no state to trust
+        or too much changed (a full build follows)."""
+        old = self._trusted_output()
+        changed = self.contents.changed_since_saved(files)
+        if not old.build_id or len(changed) > RESUME_MAX:
+            return None
+        entries = self.contents.entries
+        resumed = load_state(self.cache, self._state_name(), old.model, entries)
+        if resumed is None:
+            return None
+        self._model, self._stored, self._articles, self._held = resumed.model, resumed.stored, resumed.kept, resumed.held
+        self._pages, self._redirects = resumed.model.site.pages, resumed.model.site.redirects
+        self._select_problems = [*self._scan_problems, *resumed.select_problems]
+        self.keys.hashes = {a.source_path: entries[a.source_path].digest for a in [*self._articles, *self._pages]}
+        self._out, self._ready = old, True
+        return self._apply(changed, files, problems, imported, started, templates=False, staged=True, swap=True)
+
+    def _apply(self, changed: set[str], files: dict[str, Path] | None, problems: Problems, imported: int,
+               started: float, *, templates: bool, staged: bool, swap: bool) -> BuildResult:
+        """Read the `changed` files again, update the model, plan, render and write (`staged`: as a build does,
+        kill-safe and indexed; else in place, as `serve` does; `swap`: body and title edits may be substituted)."""
+        entries = self.contents.entries
         was = {rel: entries[rel].loaded for rel in changed if rel in entries}
         self.contents.reread(changed, files)
         for item in moved(was, self.contents.entries):
             problems.add(item)
-        pairs = None if rescan or templates else self._in_place(changed, was)
+        pairs = self._in_place(changed, was) if swap else None
         if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
             for item in self._select_problems:
                 problems.add(item)
@@ -170,14 +199,17 @@ class SiteBuilder:
             articles = self._select(problems)
             site, dirty_articles, dirty_listings = self._model.update(
                 articles, *_difference(self._articles, articles), pages=self._pages, redirects=self._redirects)
+            self._stored = None
             self._articles = articles
         if templates:
             dirty_articles = {a.route for a in site.articles}
             dirty_listings = {page.route for page in site.listings}
         self._problems = tuple(problems)
         plan = plan_pages(self.keys, site, self._out, dirty_articles, dirty_listings, same_pages=pairs is not None)
-        written, _ = self._write(plan, staged=False, old=self._out, problems=problems, record=False)
-        return self._result(imported, written, started, problems, 0.0)
+        written, search_seconds = self._write(plan, staged=staged, old=self._out, problems=problems, record=staged)
+        if staged and self.contents.dirty:
+            self.contents.save()
+        return self._result(imported, written, started, problems, search_seconds)
 
     # ----- stages
 
@@ -247,7 +279,7 @@ class SiteBuilder:
                 shutil.rmtree(staging, ignore_errors=True)
         if done.mode == "serve":
             self._manifest_dirty = True
-        elif done.mode != "none" or not manifest_saved(old, new):
+        elif done.mode != "none" or self.contents.dirty or not manifest_saved(old, new):   # files read again: a new state
             self._save_manifest(new)
         self._out = new
         return out.written, done.seconds
@@ -306,9 +338,17 @@ class SiteBuilder:
         return state_key(self.keys, self.contents.key, self.contents.digests())
 
     def _save_manifest(self, out: Output) -> None:
+        """The output record, and with it the state a later `pressroom build` takes up (the record names it)."""
         record_stats(self.config.output_dir, out)
+        out.model, self._stored = save_state(
+            self.cache, self._state_name(), self._model, self._stored, self._articles, self.contents.entries,
+            [p for p in self._select_problems if p not in self._scan_problems], self._held)
         self.cache.save("pages", self._pages_key(), out)
         self._manifest_dirty = False
+
+    def _state_name(self) -> str:
+        return state_name(self.keys.global_key, self.keys.tfp_all, self.contents.key, self.config.per_page,
+                          self._pages_key())
 
     def _pages_key(self) -> str:
         return fingerprint("output", str(self.config.output_dir))

@@ -4,6 +4,7 @@ render."""
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 from ..cache import DiskCache, fingerprint
@@ -14,7 +15,7 @@ from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..urls import Urls
 from .entries import EntryStore
-from .sources import FileEntry, load_entries, moved, read_entry, rescanned
+from .sources import FileEntry, load_entries, moved, read_entry, rescanned, same_bytes, stamp_of
 
 
 class Contents:
@@ -47,6 +48,22 @@ class Contents:
         if parsed_any or not previous or self.dirty:
             self.save()
         return moved({rel: e.loaded for rel, e in previous.items()}, self.entries)
+
+    def changed_since_saved(self, files: dict[str, Path]) -> set[str]:
+        """The files (site-relative) added, deleted or changed on disk since the entries were saved (loaded from
+        the cache here); a file with a new stamp but the same bytes (a fresh checkout, `touch`) only gets its
+        new stamp. A `pressroom build` that takes up the last build's state reads only these again."""
+        if not self.entries:
+            self.entries = self._store.load(self.key)
+        entries = self.entries
+        unsure = {rel for rel, entry in entries.items() if entry.stamp is None}
+        stale = [(rel, path) for rel, path in files.items()
+                 if rel in entries and rel not in unsure and not _still_trusted(entries[rel], path)]
+        refreshed: dict[str, FileEntry] = {}
+        left = same_bytes(stale, entries, refreshed)
+        entries.update(refreshed)
+        self.dirty = self.dirty or bool(refreshed)
+        return {rel for rel, _ in left} | unsure | (set(files) ^ set(entries))
 
     def to_read_again(self, changes: Changes, files: dict[str, Path] | None) -> set[str]:
         """The files (site-relative) to read again: those named, every one added, deleted or changed on disk after
@@ -86,6 +103,13 @@ class Contents:
         if self._md is None:
             self._md = MarkdownRenderer()
         return self._md
+
+
+def _still_trusted(entry: FileEntry, path: Path) -> bool:
+    try:
+        return entry.trusted(stamp_of(os.stat(path)))
+    except OSError:
+        return False
 
 
 def _relative(path: Path, site_dir: Path) -> str:

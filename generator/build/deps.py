@@ -88,6 +88,7 @@ class Output:
     indexed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)   # page -> (bytes hash, indexed part's)
     # release page -> (search shard, indexed part's hash, Pagefind page id) as its base shard holds it (delta.py)
     search_base: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
+    model: str = ""                         # the token of the build state saved with this record (resume.py)
 
 
 def config_repr(config: Config) -> str:

@@ -76,7 +76,7 @@ def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls:
     return FileEntry(stamp, seen, hashed, loaded)
 
 
-def _same_bytes(todo: list[tuple[str, Path]], previous: dict[str, FileEntry],
+def same_bytes(todo: list[tuple[str, Path]], previous: dict[str, FileEntry],
                 entries: dict[str, FileEntry]) -> list[tuple[str, Path]]:
     """Files whose stamp changed but whose bytes did not (a fresh checkout, a restored CI cache, `touch`) keep
     their parse: only the others are left to parse."""
@@ -125,7 +125,7 @@ def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config:
         else:
             todo.append((rel, path))
     changed = bool(todo) or len(entries) != len(previous)
-    todo = _same_bytes(todo, previous, entries)
+    todo = same_bytes(todo, previous, entries)
     if len(todo) >= PARALLEL_MIN and fork_ok():
         workers = os.cpu_count() or 2
         with multiprocessing.get_context("fork").Pool(workers, initializer=parse_init, initargs=(config,)) as pool:

@@ -52,6 +52,10 @@ class Model:
         if set(grouped.by_month) != {(int(k[:4]), int(k[5:])) for kind, k in self.groups if kind == "month"}:
             # a month came or went: every month page links to its neighbours, so look at all of them again
             dirty_listings.update(page.route for page in listings if page.kind == "month")
+        else:     # a month page shows its count: each page of a month whose count moved
+            counts = {(m.year, m.month): m.count for year in self.site.years for m in year.months}
+            moved = {f"{y:04d}/{m:02d}" for (y, m), members in grouped.by_month.items() if counts.get((y, m)) != len(members)}
+            dirty_listings.update(page.route for page in listings if page.kind == "month" and page.key in moved)
         neighbours, dirty_articles = self._relink(grouped.ordered, grouped.by_tag, removed, added)
         self.site = Site(grouped.ordered, tuple(listings), grouped.tag_counts(), grouped.year_counts(), neighbours,
                          pages, redirects)
