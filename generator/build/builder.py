@@ -29,6 +29,7 @@ from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .contents import Contents
 from .sources import import_new_seeds, moved, scan, select
+from .bytecode import template_cache
 from .journal import recover
 from ..model.stored import StoredModel
 from .resume import RESUME_MAX, load_state, save_state, state_name
@@ -67,6 +68,7 @@ class SiteBuilder:
         self._model = Model(config.per_page)
         self._stored: StoredModel | None = None     # the model as last saved (resume.py), while still right
         self._out = Output()
+        self._record: Output | None = None          # the saved output record, as `_trusted_output` found it
         self._ready = False
         self._manifest_dirty = False
         self._problems: tuple[Problem, ...] = ()      # the last build's, answered again by an empty rebuild
@@ -114,6 +116,7 @@ class SiteBuilder:
         started = time.perf_counter()
         config = self.config
         problems = Problems(self.strict)
+        self._record = None
         recover(config.output_dir)      # a killed build's committed journal is finished first
         check_output_dir(config.output_dir, config.site_dir)
         self.progress("import", 0)
@@ -217,6 +220,7 @@ class SiteBuilder:
         """The theme, its fingerprints and the keys every dependency key starts from."""
         config = self.config
         self.renderer = Renderer.create(config)
+        self.renderer.env.bytecode_cache = template_cache(self.cache.dir)
         names = ["article.html", "page.html", "alias.html", *sorted(set(LIST_TEMPLATES.values()))]
         everything = sorted(set(self.renderer.env.list_templates()) | set(names))
         tfp = template_fingerprints(self.renderer.env, everything)
@@ -281,7 +285,7 @@ class SiteBuilder:
             self._manifest_dirty = True
         elif done.mode != "none" or self.contents.dirty or not manifest_saved(old, new):   # files read again: a new state
             self._save_manifest(new)
-        self._out = new
+        self._out, self._record = new, None
         return out.written, done.seconds
 
     # ----- pieces
@@ -293,8 +297,11 @@ class SiteBuilder:
         """The record of what the output folder holds, when the folder on disk still matches it; else nothing."""
         if self._ready and output_matches_memory(self.config.output_dir, self._out):
             return self._out
-        saved = self.cache.load("pages", self._pages_key())
-        return saved if isinstance(saved, Output) and output_matches(self.config.output_dir, saved) else Output()
+        if self._record is None:       # read once until the folder is written (no-change check, resume, build)
+            saved = self.cache.load("pages", self._pages_key())
+            matches = isinstance(saved, Output) and output_matches(self.config.output_dir, saved)
+            self._record = saved if matches else Output()
+        return self._record
 
     def _in_place(self, changed: set[str], was: dict) -> list[tuple[Article, Article]] | None:
         """(old, new) articles when every changed file is a published release edited in place (`same_place`)
@@ -318,14 +325,12 @@ class SiteBuilder:
         """`pressroom build` with nothing changed since the last build: its result, without building anything."""
         stamps = self.cache.load("stamps", self.contents.key) or {}
         digests = trusted_digests(files, stamps)
-        out = self.cache.load("pages", self._pages_key())
-        if digests is None or not isinstance(out, Output) or not out.state:
+        if digests is None:
             return None
-        if out.state != state_key(self.keys, self.contents.key, digests) or due(out.held_until):
+        out = self._trusted_output()
+        if not out.state or out.state != state_key(self.keys, self.contents.key, digests) or due(out.held_until):
             return None
         if self.search and self.config.search and not (self.config.output_dir / SEARCH_DIR).is_dir():
-            return None
-        if not output_matches(self.config.output_dir, out):
             return None
         for item in out.problems:
             problems.add(item)

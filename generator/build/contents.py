@@ -54,7 +54,12 @@ class Contents:
         the cache here); a file with a new stamp but the same bytes (a fresh checkout, `touch`) only gets its
         new stamp. A `pressroom build` that takes up the last build's state reads only these again."""
         if not self.entries:
-            self.entries = self._store.load(self.key)
+            gc.disable()     # unpickling every article: the collector would walk the growing heap again and again
+            try:
+                self.entries = self._store.load(self.key)
+            finally:
+                gc.freeze()
+                gc.enable()
         entries = self.entries
         unsure = {rel for rel, entry in entries.items() if entry.stamp is None}
         stale = [(rel, path) for rel, path in files.items()
