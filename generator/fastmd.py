@@ -50,7 +50,19 @@ KNOWN_SOURCES = {
     "InlineProcessor.__applyPattern": "8862b35197c0e614",
     "InlineProcessor.run": "f6c93631f2871499",
     "ReferenceInlineProcessor.handleMatch": "a030528fb96718c2",
+    "FencedBlockPreprocessor.run": "5ff582f6af84b7e7",
+    "UnescapeTreeprocessor.run": "5752b9f6937e0084",
+    "AttrListTreeprocessor.run": "fb126cccd79ac3cb",
+    "TocTreeprocessor.replace_marker": "9f9ee8b48ecbac72",
 }
+# Passes that change nothing unless their input (a preprocessor's lines; a tree processor's texts and tails) holds one
+# of a few texts: a fenced code block's fence, an escaped character's placeholder, an attribute list's brace.
+_IDLE_UNLESS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("markdown.extensions.fenced_code", "FencedBlockPreprocessor"): ("```", "~~~"),
+    ("markdown.treeprocessors", "UnescapeTreeprocessor"): (util.STX,),
+    ("markdown.extensions.attr_list", "AttrListTreeprocessor"): ("{",),
+}
+_OURS = ("run", "replace_marker", "_InlineProcessor__handleInline")   # what the shortcuts set on an instance
 
 
 @lru_cache(maxsize=16)
@@ -106,12 +118,20 @@ def _trigger(name: str, pattern: Any) -> tuple[str, ...] | None:
 
 
 def _search(texts: tuple[str, ...]) -> Any:
-    """A test that any of `texts` is in a string: the text itself for `in` when one, else a regex's search (in C)."""
+    """A test that any of `texts` is in a string: the text itself for `in` when one, a character class's search
+    when several characters, else `in` for each (not None: found; faster than a regex of alternatives)."""
     if len(texts) == 1:
         return texts[0]
     if all(len(text) == 1 for text in texts):
         return re.compile("[" + re.escape("".join(texts)) + "]").search
-    return re.compile("|".join(re.escape(text) for text in texts)).search
+
+    def any_of(data: str) -> bool | None:
+        for text in texts:
+            if text in data:
+                return True
+        return None
+
+    return any_of
 
 
 def _never(data: str) -> None:
@@ -188,13 +208,81 @@ def speed_up_blocks(md: markdown.Markdown) -> markdown.Markdown:
 
 def speed_up(md: markdown.Markdown) -> markdown.Markdown:
     """Install the shortcuts on `md`'s block parser and inline processors (the main one, and smarty's, which
-    runs its own quote and dash patterns over every text node); idempotent; returns `md`."""
+    runs its own quote and dash patterns over every text node) and on its idle passes; idempotent; returns `md`."""
     if not isinstance(md.parser.__dict__.get("parseBlocks"), types.MethodType):
         speed_up_blocks(md)
     for name in ("inline", "smarty"):
         if name in md.treeprocessors:
             speed_up_inline(md.treeprocessors[name])
+    skip_idle_passes(md)
     return md
+
+
+def plain(md: markdown.Markdown) -> markdown.Markdown:
+    """`md` without any shortcut: plain Python-Markdown (what the tests compare the shortcuts with)."""
+    md.parser.__dict__.pop("parseBlocks", None)
+    for registry in (md.preprocessors, md.treeprocessors):
+        for index in range(len(registry)):
+            for name in _OURS:
+                registry[index].__dict__.pop(name, None)
+    return md
+
+
+def _holds(tree: Any, test: Any) -> bool:
+    """Whether any text or tail in `tree` holds what `test` looks for (a string, or a compiled regex's search)."""
+    if test.__class__ is str:
+        for element in tree.iter():
+            text, tail = element.text, element.tail
+            if text and test in text or tail and test in tail:
+                return True
+        return False
+    for element in tree.iter():
+        text, tail = element.text, element.tail
+        if text and test(text) is not None or tail and test(tail) is not None:
+            return True
+    return False
+
+
+def skip_idle_passes(md: markdown.Markdown) -> None:
+    """Skip the passes of `_IDLE_UNLESS` on input that holds none of their texts, and the table-of-contents marker
+    search (every element's text joined, for every element) in a document that holds no marker; same output."""
+    for registry, lines in ((md.preprocessors, True), (md.treeprocessors, False)):
+        for index in range(len(registry)):
+            processor = registry[index]
+            cls = type(processor)
+            texts = _IDLE_UNLESS.get((cls.__module__, cls.__qualname__))
+            if texts is not None and "run" not in processor.__dict__ and written_against(cls.run):
+                processor.run = (_lines_pass if lines else _tree_pass)(processor, _search(texts))
+    toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+    if type(toc).__name__ == "TocTreeprocessor" and isinstance(getattr(toc, "marker", None), str) and toc.marker \
+            and "replace_marker" not in toc.__dict__ and written_against(type(toc).replace_marker):
+        original = toc.replace_marker
+
+        def replace_marker(root: Any, elem: Any) -> None:
+            if _holds(root, toc.marker):    # it replaces only an element whose text is the marker
+                original(root, elem)
+
+        toc.replace_marker = replace_marker
+
+
+def _lines_pass(processor: Any, test: Any) -> Any:
+    original = processor.run
+
+    def run(lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        found = test in text if test.__class__ is str else test(text) is not None
+        return original(lines) if found else lines
+
+    return run
+
+
+def _tree_pass(processor: Any, test: Any) -> Any:
+    original = processor.run
+
+    def run(root: Any) -> Any:
+        return original(root) if _holds(root, test) else None     # None: the tree as it is
+
+    return run
 
 
 def speed_up_inline(processor: Any) -> None:
@@ -247,11 +335,6 @@ def _skip_idle_runs(processor: Any, anything: Any, count: int) -> None:
     def fast_run(self: Any, tree: Any, ancestors: list[str] | None = None) -> Any:
         if len(self.inlinePatterns) != count:
             return run(self, tree, ancestors)
-        for element in tree.iter():
-            text, tail = element.text, element.tail
-            if text and (anything in text if anything.__class__ is str else anything(text) is not None) or \
-                    tail and (anything in tail if anything.__class__ is str else anything(tail) is not None):
-                return run(self, tree, ancestors)
-        return tree
+        return run(self, tree, ancestors) if _holds(tree, anything) else tree
 
     processor.run = types.MethodType(fast_run, processor)

@@ -14,7 +14,7 @@ from generator.build import build  # noqa: E402
 from tests.trees import output_tree  # noqa: E402
 from generator.cache import CACHE_DIR, DiskCache, MAGIC  # noqa: E402
 from generator.config import load_config  # noqa: E402
-from generator.fastmd import speed_up  # noqa: E402
+from generator.fastmd import plain as undo_shortcuts, speed_up  # noqa: E402
 from generator.markup import MarkdownRenderer  # noqa: E402
 
 
@@ -124,11 +124,9 @@ def test_fast_inline_pass_is_output_identical(allow_html: bool, tmp_path: Path) 
     samples = MARKDOWN_SAMPLES + [p.read_text().split("---", 2)[-1] for p in files]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
     for md in (plain._trusted, plain._escaped):   # undo the shortcuts on the reference renderer
-        for name in ("inline", "smarty"):
-            md.treeprocessors[name].__dict__.pop("_InlineProcessor__handleInline", None)
-            md.treeprocessors[name].__dict__.pop("run", None)
-        md.parser.__dict__.pop("parseBlocks", None)
+        undo_shortcuts(md)
         assert type(md.parser).parseBlocks is md.parser.parseBlocks.__func__
+        assert "replace_marker" not in md.treeprocessors["toc"].__dict__
     for md in (fast._trusted, fast._escaped):
         speed_up(md)
         assert "parseBlocks" in md.parser.__dict__ and "_InlineProcessor__handleInline" in md.treeprocessors["inline"].__dict__
@@ -144,15 +142,12 @@ def test_fast_passes_match_plain_markdown_on_random_text() -> None:
     pieces = ["#", "##", ">", ":", "|", "[", "]", "[^1]", "*[", "-", "---", "=", "===", "*", "_", "__", "`", "&amp;",
               "<", "<b>", "(", ")", "1.", "2)", "+", "!", "\\", "    ", "  ", " ", "word", "more", "x:", "http://a.b",
               "'", '"', "...", "--", "'90s", "\n", "\n", "\n\n", "\n\n", "\n    ", "[x]", "![",
-              "\n\n[x]: http://r.s\n\n", "[^"]
+              "\n\n[x]: http://r.s\n\n", "[^", "[TOC]", "\n\n[TOC]\n\n", "```", "~~~", "{: #i .c}", "{", "}"]
     plain, fast = MarkdownRenderer(), MarkdownRenderer()
     for md in (fast._trusted, fast._escaped):       # the shortcuts are on both inline passes, smarty's too
         assert all("_InlineProcessor__handleInline" in md.treeprocessors[name].__dict__ for name in ("inline", "smarty"))
     for md in (plain._trusted, plain._escaped):
-        for name in ("inline", "smarty"):
-            md.treeprocessors[name].__dict__.pop("_InlineProcessor__handleInline", None)
-            md.treeprocessors[name].__dict__.pop("run", None)
-        md.parser.__dict__.pop("parseBlocks", None)
+        undo_shortcuts(md)
     for _ in range(1500):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
         for allow_html in (True, False):
