@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from .cache import digest
 from .config import Config
@@ -260,12 +261,16 @@ def sitemap_files(site: Site, urls: Urls, page_routes: Iterable[str]) -> Iterato
 
 
 def _urlset(urls: Urls, routes: list[str], dates: dict[str, datetime], newest: datetime) -> bytes:
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    for route in routes:
-        entry = ET.SubElement(urlset, "url")
-        _sub(entry, "loc", urls.absolute_url(route))
-        _sub(entry, "lastmod", _iso(dates.get(route, newest)))
-    return _xml(urlset)
+    """The bytes ElementTree wrote (indented by one space), written as text: ElementTree took ~0.3 s for the 17,000
+    URLs of a 10,000-release site, and a new release or a changed URL writes the sitemap again."""
+    if not routes:
+        return _xml(ET.Element("urlset", {"xmlns": SITEMAP_NS}))
+    absolute = urls.absolute_url
+    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}">']
+    parts += [f"\n <url>\n  <loc>{escape(clean(absolute(route)))}</loc>\n  <lastmod>{_iso(dates.get(route, newest))}"
+              "</lastmod>\n </url>" for route in routes]
+    parts.append("\n</urlset>\n")
+    return "".join(parts).encode("utf-8")
 
 
 def robots(urls: Urls) -> bytes:
