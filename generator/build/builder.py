@@ -28,8 +28,9 @@ from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .contents import Contents
-from .sources import import_new_seeds, moved, scan, select
+from .sources import Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
+from .cards import WORTH_LOADING, Cards, changed_cards, cards_key, load_cards, save_cards
 from .journal import recover
 from ..model.stored import StoredModel
 from .resume import RESUME_MAX, load_state, save_state, state_name
@@ -73,6 +74,7 @@ class SiteBuilder:
         self._manifest_dirty = False
         self._problems: tuple[Problem, ...] = ()      # the last build's, answered again by an empty rebuild
         self._scan_problems: list[Problem] = []
+        self._stamps: dict[str, Stamp] = {}            # each content file's stat stamp, as the last scan took it
         self._select_problems: list[Problem] = []
         self._held: datetime | None = None
 
@@ -166,7 +168,7 @@ class SiteBuilder:
         the output record), then the update `serve` runs for what changed; None when there is no state to trust
         or too much changed (a full build follows)."""
         old = self._trusted_output()
-        changed = self.contents.changed_since_saved(files)
+        changed = self.contents.changed_since_saved(files, self._stamps)
         if not old.build_id or len(changed) > RESUME_MAX:
             return None
         entries = self.contents.entries
@@ -234,7 +236,8 @@ class SiteBuilder:
 
     def _scan(self) -> dict[str, Path]:
         clashes = Problems()
-        files = scan(self.config, clashes)
+        self._stamps = {}
+        files = scan(self.config, clashes, self._stamps)
         self._scan_problems = list(clashes)
         return files
 
@@ -270,8 +273,11 @@ class SiteBuilder:
         try:
             staging = make_staging(config.output_dir) if staged and not journal else None   # a signal still cleans it up
             self.progress("render", len(plan.render))
+            cards = self._saved_cards(plan)
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
                                   plan, old, new, staging)
+            if cards is not None and changed_cards(cards, self.renderer.cards):
+                save_cards(self.cache, cards_key(self.keys), self.renderer.cards, self.contents.entries)
             self.progress("write", len(out.payload))
             if self.search and config.search:
                 self.progress("index", 0)
@@ -289,6 +295,16 @@ class SiteBuilder:
         return out.written, done.seconds
 
     # ----- pieces
+
+    def _saved_cards(self, plan: Plan) -> Cards | None:
+        """In a `pressroom build` that renders many list pages, the summary cards saved by the last one, put in the
+        renderer (and returned, to tell whether to save them again); None when not worth it or not a one-shot."""
+        assert self.renderer is not None
+        if not self.one_shot or sum(1 for job in plan.render if job[0] == "l") < WORTH_LOADING:
+            return None
+        if not self.renderer.cards:
+            self.renderer.cards.update(load_cards(self.cache, cards_key(self.keys), self.contents.entries))
+        return dict(self.renderer.cards)
 
     def _file_lock(self) -> AbstractContextManager[None]:
         return build_lock(self.config.site_dir, self.config.output_dir, say=self.say)
@@ -324,7 +340,7 @@ class SiteBuilder:
                    started: float) -> BuildResult | None:
         """`pressroom build` with nothing changed since the last build: its result, without building anything."""
         stamps = self.cache.load("stamps", self.contents.key) or {}
-        digests = trusted_digests(files, stamps)
+        digests = trusted_digests(files, stamps, self._stamps)
         if digests is None:
             return None
         out = self._trusted_output()

@@ -4,7 +4,6 @@ render."""
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 
 from ..cache import DiskCache, fingerprint
@@ -15,7 +14,7 @@ from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..urls import Urls
 from .entries import EntryStore
-from .sources import FileEntry, load_entries, moved, read_entry, rescanned, same_bytes, stamp_of
+from .sources import FileEntry, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
 
 
 class Contents:
@@ -49,10 +48,11 @@ class Contents:
             self.save()
         return moved({rel: e.loaded for rel, e in previous.items()}, self.entries)
 
-    def changed_since_saved(self, files: dict[str, Path]) -> set[str]:
+    def changed_since_saved(self, files: dict[str, Path], stamps: dict[str, Stamp]) -> set[str]:
         """The files (site-relative) added, deleted or changed on disk since the entries were saved (loaded from
         the cache here); a file with a new stamp but the same bytes (a fresh checkout, `touch`) only gets its
-        new stamp. A `pressroom build` that takes up the last build's state reads only these again."""
+        new stamp. A `pressroom build` that takes up the last build's state reads only these again. `stamps`:
+        each file's stamp as the scan took it."""
         if not self.entries:
             gc.disable()     # unpickling every article: the collector would walk the growing heap again and again
             try:
@@ -63,7 +63,7 @@ class Contents:
         entries = self.entries
         unsure = {rel for rel, entry in entries.items() if entry.stamp is None}
         stale = [(rel, path) for rel, path in files.items()
-                 if rel in entries and rel not in unsure and not _still_trusted(entries[rel], path)]
+                 if rel in entries and rel not in unsure and not _still_trusted(entries[rel], stamps.get(rel))]
         refreshed: dict[str, FileEntry] = {}
         left = same_bytes(stale, entries, refreshed)
         entries.update(refreshed)
@@ -110,11 +110,8 @@ class Contents:
         return self._md
 
 
-def _still_trusted(entry: FileEntry, path: Path) -> bool:
-    try:
-        return entry.trusted(stamp_of(os.stat(path)))
-    except OSError:
-        return False
+def _still_trusted(entry: FileEntry, stamp: Stamp | None) -> bool:
+    return stamp is not None and entry.trusted(stamp)
 
 
 def _relative(path: Path, site_dir: Path) -> str:

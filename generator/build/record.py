@@ -6,7 +6,6 @@ held back for being in the future (the record expires then).
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from ..cache import digest
 from ..content import is_future
 from .deps import Keys, Output
-from .sources import FileEntry, stamp_of
+from .sources import FileEntry, Stamp
 
 
 def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:
@@ -25,8 +24,10 @@ def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:
     return digest(b"\0".join(parts))
 
 
-def trusted_digests(files: dict[str, Path], stamps: dict[str, tuple[Any, int, bytes]]) -> dict[str, bytes] | None:
-    """rel -> content hash of every file, when each one's stat stamp vouches for the hash recorded; else None."""
+def trusted_digests(files: dict[str, Path], stamps: dict[str, tuple[Any, int, bytes]],
+                    now: dict[str, Stamp]) -> dict[str, bytes] | None:
+    """rel -> content hash of every file, when each one's stat stamp (`now`, as the scan took it) vouches for the
+    hash recorded; else None."""
     if len(files) != len(stamps):
         return None
     digests = {}
@@ -35,11 +36,8 @@ def trusted_digests(files: dict[str, Path], stamps: dict[str, tuple[Any, int, by
         if known is None:
             return None
         stamp, seen_ns, hashed = known
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        if stamp is None or not FileEntry(stamp, seen_ns, hashed, None).trusted(stamp_of(st)):   # type: ignore[arg-type]
+        current = now.get(rel)
+        if stamp is None or current is None or not FileEntry(stamp, seen_ns, hashed, None).trusted(current):   # type: ignore[arg-type]
             return None
         digests[rel] = hashed
     return digests

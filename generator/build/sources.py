@@ -38,7 +38,10 @@ class FileEntry:
         return self.stamp == stamp and stamp[0] < self.seen_ns - RACY_NS
 
 
-def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+Stamp = tuple[int, int, int, int]     # (mtime_ns, size, inode, ctime_ns)
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
@@ -182,15 +185,16 @@ def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> 
             found.append(([*parts, name], entry.path))
 
 
-def scan(config: Config, problems: Problems) -> dict[str, Path]:
+def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = None) -> dict[str, Path]:
     """rel -> path of every content file, in build order; names that differ only by case, and named pipes,
-    sockets and devices (reading one would wait forever), are reported and left out."""
+    sockets and devices (reading one would wait forever), are reported and left out. `stamps` (when given) gets
+    each file's stat stamp, taken here once for the checks that follow (at 10,000 files each stat pass ~30 ms)."""
     site_dir = config.site_dir
     files: dict[str, Path] = {}
     seen: dict[str, str] = {}
     for path in content_files(site_dir / "content"):
         rel = _relative(path, site_dir)
-        kind = special_kind(path)
+        kind = special_kind(path, rel, stamps)
         if kind:
             problems.add(problem(rel, 0, f"is a {kind}, not a file: skipped; replace it with a regular file or "
                                  "remove it", warning=True))
@@ -229,12 +233,16 @@ def special_files(folder: Path) -> list[tuple[Path, str]]:
     return sorted(found)
 
 
-def special_kind(path: Path) -> str:
-    """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else."""
+def special_kind(path: Path, rel: str = "", stamps: dict[str, Stamp] | None = None) -> str:
+    """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else. The file's stamp
+    goes into `stamps` under `rel` (when given)."""
     try:
-        mode = os.stat(path).st_mode
+        st = os.stat(path)
     except OSError:
         return ""      # gone or a broken link: the parse step says so
+    if stamps is not None:
+        stamps[rel] = stamp_of(st)
+    mode = st.st_mode
     if stat.S_ISFIFO(mode):
         return "named pipe"
     if stat.S_ISSOCK(mode):
