@@ -74,7 +74,7 @@ def _catalogue(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)      # a site's days (45 years), so rendering never formats one date twice
 def _formatted(day: date, style: str, language: str) -> str:
     from babel.dates import format_date, format_skeleton
 
@@ -131,6 +131,8 @@ class Words:
         if style == "iso":
             return moment.isoformat()
         day = moment.date() if isinstance(moment, datetime) else moment
+        if style == "month":
+            day = day.replace(day=1)      # one entry a month, not a day: 'long' and 'month' of every day overflowed it
         return _formatted(day, style, self.language)
 
     def month_year(self, year: int, month: int) -> str:
