@@ -38,17 +38,18 @@ class Journal:
         self.committed = False
 
     def add_file(self, name: str, data: bytes) -> None:
-        target = self.dir / "new" / safe_relative(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.files.append(name)
+        with open(self._next(name), "wb") as handle:
+            handle.write(data)
 
     def move_file(self, name: str, source: Path) -> None:
         """`source` (on the same file system) becomes the new `name`."""
-        target = self.dir / "new" / safe_relative(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        os.replace(source, self._next(name))
+
+    def _next(self, name: str) -> str:
+        """Where the journal keeps the next new file: numbered, in one folder (a folder per file, made and
+        removed again, was most of a one-release build's syscalls)."""
         self.files.append(name)
+        return f"{self.dir}/new/{len(self.files) - 1}"
 
     def folder(self, name: str) -> Path:
         """Where to make the new version of the folder `name` (it replaces the old one whole)."""
@@ -60,7 +61,8 @@ class Journal:
     def commit(self, removed: Iterable[str], marker: str) -> None:
         """The commit point, then the renames; the marker, naming the new build, goes last."""
         self.add_file(MARKER, marker.encode())
-        files = [name for name in self.files if name != MARKER] + [MARKER]
+        stored = list(enumerate(self.files))
+        files = [[name, str(n)] for n, name in stored if name != MARKER] + [[MARKER, str(len(stored) - 1)]]
         plan = {"files": files, "folders": self.folders, "removed": sorted(removed)}
         tmp = self.dir / f"{COMMIT}.tmp"
         tmp.write_text(json.dumps(plan))
@@ -99,8 +101,11 @@ def apply(folder: Path, output_dir: Path) -> None:
     shutil.rmtree(folder)
 
 
-def _move(folder: Path, output_dir: Path, name: str) -> None:
-    source = folder / "new" / safe_relative(name)
+def _move(folder: Path, output_dir: Path, entry: str | list[str]) -> None:
+    """Rename one new file into place; `entry` is [name, its number in the journal] (a journal written by an
+    earlier Pressroom names the file alone, kept at its own path)."""
+    name, source = (entry, folder / "new" / safe_relative(entry)) if isinstance(entry, str) else (
+        entry[0], folder / "new" / entry[1])
     if source.is_file():
         target = output_dir / safe_relative(name)
         target.parent.mkdir(parents=True, exist_ok=True)
