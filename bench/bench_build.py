@@ -45,6 +45,7 @@ HUGO_LAYOUTS = {
                  '{{ with $p.Next }}<a href="{{ .URL }}">older</a>{{ end }}{{ end }}\n',
 }
 HUGO_LAYOUTS["terms.html"] = HUGO_LAYOUTS["list.html"]
+STAGE_ORDER = ["start", "import", "scan", "parse", "model", "render", "write", "index"]
 
 
 def corpus(n: int, workdir: Path) -> Path:
@@ -74,12 +75,32 @@ def child_build(site: str) -> None:
     from generator.build import build
     from generator.config import load_config
 
+    marks: list[tuple[str, float]] = []
     started = time.perf_counter()
-    result = build(load_config(Path(site)), run_import=False, search=True)
+    result = build(load_config(Path(site)), run_import=False, search=True,
+                   progress=lambda stage, _count: marks.append((stage, time.perf_counter())))
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "written": len(result.written),
                       "search": result.search_seconds, "files": result.files, "errors": len(result.errors),
-                      "warnings": [p.message for p in result.problems if p.warning][:3]}))
+                      "stages": stage_seconds(marks, started, started + seconds),
+                      "cpu": cpu_seconds(), "warnings": [p.message for p in result.problems if p.warning][:3]}))
+
+
+def stage_seconds(marks: list[tuple[str, float]], started: float, ended: float) -> dict[str, float]:
+    """Seconds from each stage's progress call to the next (the build's own stage names: parse, model, render...)."""
+    out: dict[str, float] = {}
+    points = [*marks, ("", ended)]
+    for (stage, at), (_next, until) in zip(points, points[1:]):
+        out[stage] = out.get(stage, 0.0) + until - at
+    out["start"] = (marks[0][1] if marks else ended) - started
+    return out
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and the children it waited for (pool workers, Pagefind): steadier than
+    wall time on a shared machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def child_edit(site: str) -> None:
@@ -224,6 +245,11 @@ def report(n: int, runs: dict[str, dict[str, list]], peer: tuple[float, float] |
         print(f"  cold build            {cold:7.2f} s   (search {median(got['cold'], 'search'):.2f} s)   "
               f"peak {max(r['peak_mb'] for r in got['cold']):6.0f} MB"
               + (f"   ratio to Hugo + Pagefind = {cold / peer[0]:.2f}" if peer else ""))
+        if all("stages" in r for r in got["cold"]):
+            stages = sorted({s for r in got["cold"] for s in r["stages"]}, key=lambda s: STAGE_ORDER.index(s) if s in STAGE_ORDER else len(STAGE_ORDER))
+            print("    stages (median s)    " + "  ".join(
+                f"{s} {statistics.median(r['stages'].get(s, 0.0) for r in got['cold']):.2f}" for s in stages)
+                + f"   cpu {median(got['cold'], 'cpu'):.1f} s")
         print(f"  no-change build       {median(got['warm'], 'seconds'):7.2f} s")
         for kind in edits.KINDS:
             found = all(r[kind]["findable"] for r in got["edits"])
