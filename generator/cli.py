@@ -15,7 +15,6 @@ from . import __version__
 from .config import CONFIG_NAME, Config, load_config
 from .errors import BuildStopped, PressroomError, Problem, fail
 from .failures import failure_problem, is_bug
-from .ingest import import_seeds
 from .progress import CHECK_STAGES, ProgressFn, progress_for
 
 if TYPE_CHECKING:
@@ -208,6 +207,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     config = load_config(args.site)
+    from .ingest import import_seeds    # the readers load only when there are seeds
     report = import_seeds(config.site_dir / "seeds", config.site_dir / "content", site_dir=config.site_dir,
                           vocabulary=config.tag_vocabulary, force=args.force, timezone=config.timezone,
                           language=config.language)

@@ -18,7 +18,6 @@ from ..config import Config
 from ..content import (CONTENT_SUFFIXES, Article, Loaded, Page, is_future, is_page, parse_article,
                        parse_page, read_text)
 from ..errors import PressroomError, Problem, Problems, problem
-from ..ingest import import_seeds
 from ..markup import MarkdownRenderer
 from ..model import find_duplicate_routes
 from ..urls import Urls
@@ -150,6 +149,7 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
     seeds = config.site_dir / "seeds"
     if not seeds.is_dir():
         return 0
+    from ..ingest import import_seeds    # the readers load only when there are seeds
     report = import_seeds(seeds, config.site_dir / "content", site_dir=config.site_dir,
                           vocabulary=config.tag_vocabulary, timezone=config.timezone, language=config.language)
     for item in report.skipped:

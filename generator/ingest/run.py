@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from generator.errors import PressroomError, Problem, fail, problem
 
-from . import MAX_CONTENT_BYTES, MAX_SEED_BYTES, read_seed
+from .seed import MAX_CONTENT_BYTES, MAX_SEED_BYTES, read_seed
 from .model import Release
 from .writer import content_path, inside, read_text, release_to_markdown, seed_of, untouched, write_atomic
 
