@@ -26,6 +26,7 @@ CONTENT_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NESTING = 100
 MAX_TEXT_NESTING = 400    # columns; a 2,000-deep nested list takes Python-Markdown a minute, then recurses out
+_CLOSING = re.compile(r"^-{3,}[^\S\n]*$", re.MULTILINE)   # a line of three or more dashes (then only spaces)
 _LINE_PREFIX = re.compile(r"^(?:[ \t]|[>*+-](?=[ \t>]))+", re.MULTILINE)
 WORDS_PER_MINUTE = 230
 _YAML = frontmatter.YAMLHandler()
@@ -122,15 +123,16 @@ def read_text(path: Path, rel: str) -> str:
 
 def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int]:
     """Return (metadata, body, line number where the body starts)."""
-    if not text.strip():
+    if not text or text.isspace():
         raise fail(rel, 1, "file is empty; add front matter with a title and a date, or delete it")
     if not text.startswith("---"):
         raise fail(rel, 1, "no front matter; start the file with '---', then 'title:' and 'date:', then '---'")
-    lines = text.split("\n")
-    closing = next((i for i, line in enumerate(lines[1:], 1) if re.fullmatch(r"-{3,}\s*", line)), None)
-    if closing is None:
+    first = text.find("\n")       # the closing line is found in the text, not by splitting the whole file into lines
+    found = _CLOSING.search(text, first + 1) if first >= 0 else None
+    if found is None:
         raise fail(rel, 1, "front matter opened with '---' is never closed; add a '---' line after it")
-    fm_text = "\n".join(lines[1:closing])
+    closing = text.count("\n", 0, found.start())      # its line index
+    fm_text = text[first + 1:found.start() - 1]
     if _nesting(fm_text) > MAX_NESTING:
         raise fail(rel, 2, f"front matter nests lists or mappings more than {MAX_NESTING} deep; flatten it")
     try:
@@ -148,7 +150,12 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int]:
         meta = {}
     if not isinstance(meta, dict):
         raise fail(rel, 2, "front matter must be 'key: value' lines, not a list or a single value")
-    return meta, "\n".join(lines[closing + 1:]), closing + 2
+    return meta, text[found.end() + 1:], closing + 2
+
+
+def _front_matter_lines(text: str, body_line: int) -> list[str]:
+    """The front matter's lines (between the '---' lines), without splitting the body."""
+    return text.split("\n", body_line - 2)[1:body_line - 2]
 
 
 def _nesting(fm_text: str) -> int:
@@ -186,7 +193,7 @@ def _images(fields: Fields) -> tuple[Image, ...]:
 def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
     """Validate one file's front matter and render its body. Raises `PressroomError`."""
     meta, body, body_line = split_front_matter(text, rel)
-    fields = Fields(meta, text.split("\n")[1:body_line - 2], rel)
+    fields = Fields(meta, _front_matter_lines(text, body_line), rel)
     if meta.get("draft") is True and (not meta.get("title") or meta.get("date") is None):   # an import to review
         raise PressroomError(problem(rel, 1, "draft left out: give it a title and a date (see its 'review:' list)", warning=True))
     title = fields.text("title", required=True)
@@ -221,7 +228,7 @@ def parse_article(rel: str, text: str, config: Config, renderer: MarkdownRendere
 def parse_page(rel: str, text: str, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
     """A page (`content/pages/about.md`): a title and a body, at `/<slug>/`. Raises `PressroomError`."""
     meta, body, body_line = split_front_matter(text, rel)
-    fields = Fields(meta, text.split("\n")[1:body_line - 2], rel)
+    fields = Fields(meta, _front_matter_lines(text, body_line), rel)
     title = fields.text("title", required=True)
     slug = slug_of(fields, title, rel, from_file=True)
     route = f"{slug}/"
