@@ -111,6 +111,14 @@ def read_text(path: Path, rel: str) -> str:
         raise fail(rel, 0, "cannot read this file (permission denied); fix its permissions") from None
     except OSError as exc:
         raise fail(rel, 0, f"cannot read this file ({exc.strerror}); it is read again on the next build") from None
+    return decode_text(data, rel)
+
+
+def decode_text(data: bytes, rel: str) -> str:
+    """A content file's bytes (already read, e.g. to hash them) as text, refusing what is not a text file we can
+    trust; the same checks and messages as `read_text`."""
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(rel, 0, f"file is {len(data) // 1024} KB, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit; split it or move it out of content/")
     if b"\x00" in data:
         raise fail(rel, 0, "this is a binary file, not Markdown; move it out of content/")
     try:
