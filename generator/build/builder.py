@@ -23,7 +23,7 @@ from ..errors import Problem, Problems
 from ..model import Model, find_redirects, same_place
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from .collect import collect_outputs
-from .deps import Keys, Output, Plan, config_repr, plan_pages, template_fingerprints
+from .deps import Keys, Output, Plan, config_repr, plan_pages, theme_fingerprints
 from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
@@ -225,7 +225,7 @@ class SiteBuilder:
         self.renderer.env.bytecode_cache = template_cache(self.cache.dir)
         names = ["article.html", "page.html", "alias.html", *sorted(set(LIST_TEMPLATES.values()))]
         everything = sorted(set(self.renderer.env.list_templates()) | set(names))
-        tfp = template_fingerprints(self.renderer.env, everything)
+        tfp = theme_fingerprints(self.renderer.env, everything, self.cache)
         global_key = fingerprint("pages", config_repr(config), sorted(self.renderer.static_versions.items()),
                                  sorted(self.renderer.words.words.items()))   # the theme's words (i18n/*.toml)
         hashes = self.keys.hashes
