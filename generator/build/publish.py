@@ -136,8 +136,8 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
             if seconds < 0:         # the previous index stays, as it was
                 new.shards, new.search_base, seconds = dict(old.shards), dict(old.search_base), 0.0
             else:
-                gone += _journal_index(journal, plan, old, side, output_dir / SEARCH_DIR)
                 _record(new, plan)
+                gone += _journal_index(journal, plan, old, new, side, output_dir / SEARCH_DIR)
         journal.commit([*removed, *gone], marker_text(new.build_id))
     except BaseException:
         journal.abandon()
@@ -148,7 +148,8 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
     return seconds
 
 
-def _journal_index(journal: Journal, plan: SearchPlan, old: Output, side: Path, index_dir: Path) -> list[str]:
+def _journal_index(journal: Journal, plan: SearchPlan, old: Output, new: Output, side: Path,
+                   index_dir: Path) -> list[str]:
     """The shards indexed again (as file changes), a new delta (a folder), `shards.json` and the UI files into
     the journal; returns the files and folders to remove (the old delta among them)."""
     gone: list[str] = []
@@ -157,8 +158,7 @@ def _journal_index(journal: Journal, plan: SearchPlan, old: Output, side: Path, 
             gone += _merge_shard(journal, side / shard, index_dir / shard, f"{SEARCH_DIR}/{shard}")
     if plan.delta and plan.delta_fresh and (side / plan.delta).is_dir():
         (side / plan.delta).rename(journal.folder(f"{SEARCH_DIR}/{plan.delta}"))
-    keep = plan.keys()
-    gone += [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in keep]
+    gone += [f"{SEARCH_DIR}/{name}" for name in old.shards if name not in new.shards]
     listing = index_dir / search.SHARDS_FILE
     if not listing.is_file() or listing.read_bytes() != plan.listing:
         journal.add_file(f"{SEARCH_DIR}/{search.SHARDS_FILE}", plan.listing)
