@@ -127,6 +127,23 @@ def test_a_stale_id_another_page_has_folds_the_stale_pages_shard(sharded, monkey
 
 
 @needs_pagefind
+def test_a_renamed_file_in_a_folded_shard_leaves_no_copy_in_its_old_shard(sharded, monkeypatch):
+    """A release's file renamed (same URL, another shard), and its new shard folded but not its old one."""
+    monkeypatch.setattr(delta, "DELTA_PAGES", 1)
+    sharded.build()
+    before = shards.shard_of("content/r3.md", 4)
+    name = next(f"r3-{n}" for n in range(100) if shards.shard_of(f"content/r3-{n}.md", 4) != before)
+    after = shards.shard_of(f"content/{name}.md", 4)
+    other = next(n for n in range(len(TOPICS)) if shards.shard_of(f"content/r{n}.md", 4) == after)
+    (sharded.root / "content" / "r3.md").rename(sharded.root / "content" / f"{name}.md")
+    edit(sharded, other, CODES[other], "kestrel")          # its new shard has the most to fold
+    sharded.build()
+    check(sharded)
+    sharded.build()
+    check(sharded)
+
+
+@needs_pagefind
 def test_a_killed_delta_build_leaves_the_previous_site_and_index(sharded, monkeypatch):
     sharded.build()
     before = {p.relative_to(sharded.out).as_posix(): p.read_bytes() for p in sharded.out.rglob("*") if p.is_file()}

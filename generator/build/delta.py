@@ -114,23 +114,26 @@ def index_search(plan: SearchPlan, read: Callable[[str], bytes], target: Path, o
     delta_ids: dict[str, str] = {}
     while True:
         found = index_shards(plan, todo, read, target) if todo else {}
+        moved: set[str] = set()        # standing shards that still hold a page this one now holds (a renamed file)
         for name in todo:
             if name != plan.delta:
                 ids = found[name]
+                moved |= {plan.base[page][0] for page in plan.members[name] if page in plan.base} - {name}
                 plan.base.update({page: (name, plan.parts[page], ids.get(page_url(page), ""))
                                   for page in plan.members[name]})
         if plan.delta:
             delta_ids = found.get(plan.delta) or search.page_ids((target if plan.delta_fresh else old_index) / plan.delta)
-        todo = _settle(plan, delta_ids, target)
+        todo = _settle(plan, delta_ids, target, moved - set(plan.dirty))
         if not todo:
             break
     plan.stale = sorted({plan.base[page][2] for page in stale_pages(plan)} - {""})
     return time.perf_counter() - started
 
 
-def _settle(plan: SearchPlan, delta_ids: dict[str, str], target: Path) -> list[str]:
+def _settle(plan: SearchPlan, delta_ids: dict[str, str], target: Path, moved: set[str]) -> list[str]:
     """Twins leave the delta (their base copy is current); a stale id that a live page also has folds the
-    stale page's shard. Returns what to index now (nothing when settled)."""
+    stale page's shard, as does holding a copy the record no longer names (`moved`). Returns what to index
+    now (nothing when settled)."""
     twins: set[str] = set()
     for page in plan.delta_pages:
         held = plan.base.get(page)
@@ -140,7 +143,7 @@ def _settle(plan: SearchPlan, delta_ids: dict[str, str], target: Path) -> list[s
     stale = set(stale_pages(plan))
     live = {entry[2] for page, entry in plan.base.items() if page not in stale}
     live |= {pid for url, pid in delta_ids.items() if url not in twins}
-    clashes = sorted({plan.base[page][0] for page in stale if plan.base[page][2] in live and plan.base[page][2]})
+    clashes = sorted(moved | {plan.base[page][0] for page in stale if plan.base[page][2] in live and plan.base[page][2]})
     if not twins and not clashes:
         return []
     was, was_fresh = plan.delta, plan.delta_fresh
