@@ -28,7 +28,7 @@ from .lock import build_lock
 from .record import due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .contents import Contents
-from .sources import Stamp, import_new_seeds, moved, scan, select
+from .sources import Files, Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
 from .cards import WORTH_LOADING, Cards, changed_cards, cards_key, load_cards, save_cards
 from .journal import recover
@@ -163,7 +163,7 @@ class SiteBuilder:
         return self._apply(changed, files, problems, imported, started, templates=templates, staged=False,
                            swap=not (rescan or templates))
 
-    def _resume(self, files: dict[str, Path], problems: Problems, imported: int, started: float) -> BuildResult | None:
+    def _resume(self, files: Files, problems: Problems, imported: int, started: float) -> BuildResult | None:
         """`pressroom build` after an edit: the last build's state taken up again (the model, the files as read,
         the output record), then the update `serve` runs for what changed; None when there is no state to trust
         or too much changed (a full build follows)."""
@@ -182,7 +182,7 @@ class SiteBuilder:
         self._out, self._ready = old, True
         return self._apply(changed, files, problems, imported, started, templates=False, staged=True, swap=True)
 
-    def _apply(self, changed: set[str], files: dict[str, Path] | None, problems: Problems, imported: int,
+    def _apply(self, changed: set[str], files: Files | None, problems: Problems, imported: int,
                started: float, *, templates: bool, staged: bool, swap: bool) -> BuildResult:
         """Read the `changed` files again, update the model, plan, render and write (`staged`: as a build does,
         kill-safe and indexed; else in place, as `serve` does; `swap`: body and title edits may be substituted)."""
@@ -234,7 +234,7 @@ class SiteBuilder:
         self.statics = static_files(config)
         self.contents.configure(config)
 
-    def _scan(self) -> dict[str, Path]:
+    def _scan(self) -> Files:
         clashes = Problems()
         self._stamps = {}
         files = scan(self.config, clashes, self._stamps)
@@ -336,7 +336,7 @@ class SiteBuilder:
                 pairs.append((old, new))
         return pairs or None
 
-    def _unchanged(self, files: dict[str, Path], problems: Problems, imported: int,
+    def _unchanged(self, files: Files, problems: Problems, imported: int,
                    started: float) -> BuildResult | None:
         """`pressroom build` with nothing changed since the last build: its result, without building anything."""
         stamps = self.cache.load("stamps", self.contents.key) or {}

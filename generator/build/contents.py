@@ -14,7 +14,7 @@ from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..urls import Urls
 from .entries import EntryStore
-from .sources import FileEntry, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
+from .sources import FileEntry, Files, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
 
 
 class Contents:
@@ -37,7 +37,7 @@ class Contents:
                                config.base_path, config.drafts)   # bodies hold base-path links; draft pages
         self._urls = Urls.from_config(config)
 
-    def load(self, files: dict[str, Path], *, freeze: bool) -> list[Problem]:
+    def load(self, files: Files, *, freeze: bool) -> list[Problem]:
         """Every file's entry: from memory or the cache when its stamp (or its bytes) vouch for it, else read.
         Returns a warning for each release whose URL changed since the last build."""
         previous = self.entries or self._store.load(self.key)
@@ -48,7 +48,7 @@ class Contents:
             self.save()
         return moved({rel: e.loaded for rel, e in previous.items()}, self.entries)
 
-    def changed_since_saved(self, files: dict[str, Path], stamps: dict[str, Stamp]) -> set[str]:
+    def changed_since_saved(self, files: Files, stamps: dict[str, Stamp]) -> set[str]:
         """The files (site-relative) added, deleted or changed on disk since the entries were saved (loaded from
         the cache here); a file with a new stamp but the same bytes (a fresh checkout, `touch`) only gets its
         new stamp. A `pressroom build` that takes up the last build's state reads only these again. `stamps`:
@@ -70,7 +70,7 @@ class Contents:
         self.dirty = self.dirty or bool(refreshed)
         return {rel for rel, _ in left} | unsure | (set(files) ^ set(entries))
 
-    def to_read_again(self, changes: Changes, files: dict[str, Path] | None) -> set[str]:
+    def to_read_again(self, changes: Changes, files: Files | None) -> set[str]:
         """The files (site-relative) to read again: those named, every one added, deleted or changed on disk after
         a rescan (`files`), and those whose last read failed (a passing OS error is not remembered)."""
         site_dir = self.config.site_dir
@@ -79,7 +79,7 @@ class Contents:
             changed |= rescanned(files, self.entries)
         return changed | {rel for rel, entry in self.entries.items() if entry.stamp is None}
 
-    def reread(self, changed: set[str], files: dict[str, Path] | None) -> None:
+    def reread(self, changed: set[str], files: Files | None) -> None:
         """Read the changed files again (or forget the gone ones), keeping the entries in build order."""
         site_dir = self.config.site_dir
         for rel in sorted(changed):

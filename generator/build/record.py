@@ -7,13 +7,12 @@ held back for being in the future (the record expires then).
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from ..cache import digest
 from ..content import is_future
 from .deps import Keys, Output
-from .sources import FileEntry, Stamp
+from .sources import FileEntry, Files, Stamp
 
 
 def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:
@@ -24,7 +23,7 @@ def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:
     return digest(b"\0".join(parts))
 
 
-def trusted_digests(files: dict[str, Path], stamps: dict[str, tuple[Any, int, bytes]],
+def trusted_digests(files: Files, stamps: dict[str, tuple[Any, int, bytes]],
                     now: dict[str, Stamp]) -> dict[str, bytes] | None:
     """rel -> content hash of every file, when each one's stat stamp (`now`, as the scan took it) vouches for the
     hash recorded; else None."""

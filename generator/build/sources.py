@@ -38,6 +38,7 @@ class FileEntry:
 
 
 Stamp = tuple[int, int, int, int]     # (mtime_ns, size, inode, ctime_ns)
+Files = dict[str, str]                # site-relative path of a content file -> its path (Paths cost ~10 us each)
 
 
 def stamp_of(st: os.stat_result) -> Stamp:
@@ -56,9 +57,10 @@ def parse_many(items: list[tuple[str, str]]) -> list[tuple[str, FileEntry]]:
     return [(rel, read_entry(Path(path), rel, config, md, urls)) for rel, path in items]
 
 
-def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls: Urls,
+def read_entry(where: str | Path, rel: str, config: Config, md: MarkdownRenderer, urls: Urls,
                previous: FileEntry | None = None) -> FileEntry:
     """Hash the file; parse it unless `previous` has the same bytes."""
+    path = Path(where)
     seen = time.time_ns()
     try:
         st = os.stat(path)
@@ -78,8 +80,8 @@ def read_entry(path: Path, rel: str, config: Config, md: MarkdownRenderer, urls:
     return FileEntry(stamp, seen, hashed, loaded)
 
 
-def same_bytes(todo: list[tuple[str, Path]], previous: dict[str, FileEntry],
-                entries: dict[str, FileEntry]) -> list[tuple[str, Path]]:
+def same_bytes(todo: list[tuple[str, str]], previous: dict[str, FileEntry],
+               entries: dict[str, FileEntry]) -> list[tuple[str, str]]:
     """Files whose stamp changed but whose bytes did not (a fresh checkout, a restored CI cache, `touch`) keep
     their parse: only the others are left to parse."""
     left = []
@@ -88,11 +90,11 @@ def same_bytes(todo: list[tuple[str, Path]], previous: dict[str, FileEntry],
         seen = time.time_ns()
         try:
             st = os.stat(path)
-            same = old is not None and digest(rel.encode() + b"\0" + path.read_bytes()) == old.digest
+            same = old is not None and digest(rel.encode() + b"\0" + Path(path).read_bytes()) == old.digest
         except OSError:
             same = False
         if same and old is not None:
-            stamp = None if path.is_symlink() else stamp_of(st)
+            stamp = None if os.path.islink(path) else stamp_of(st)
             entries[rel] = FileEntry(stamp, seen, old.digest, old.loaded)
         else:
             left.append((rel, path))
@@ -108,13 +110,13 @@ def chunks(items: list[Any], count: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config: Config, md: Callable[[], MarkdownRenderer],
+def load_entries(files: Files, previous: dict[str, FileEntry], config: Config, md: Callable[[], MarkdownRenderer],
                  urls: Urls) -> tuple[dict[str, FileEntry], bool]:
     """Every file's entry, in `files` order: trusted ones from `previous`, the rest read (on every core when many).
 
     Returns (entries, whether anything was read again or went away)."""
     entries: dict[str, FileEntry] = {}
-    todo: list[tuple[str, Path]] = []
+    todo: list[tuple[str, str]] = []
     for rel, path in files.items():
         old = previous.get(rel)
         try:
@@ -131,7 +133,7 @@ def load_entries(files: dict[str, Path], previous: dict[str, FileEntry], config:
     if len(todo) >= PARALLEL_MIN and fork_ok():
         workers = os.cpu_count() or 2
         with multiprocessing.get_context("fork").Pool(workers, initializer=parse_init, initargs=(config,)) as pool:
-            items = [(rel, str(path)) for rel, path in todo]
+            items = todo
             # small chunks (about 100 files, a tenth of a second): no core idles long waiting for the last one
             for chunk in pool.imap_unordered(parse_many, chunks(items, max(workers * 8, len(items) // 100))):
                 for rel, entry in chunk:
@@ -157,13 +159,14 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
     return len(report.written)
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, sorted as paths sort, skipping hidden files and editor leftovers
-    (and not following links to folders). A walk by names: at 10,000 files `rglob` took a quarter of a second."""
+def content_files(content_dir: Path) -> list[tuple[str, str]]:
+    """(path under `content_dir`, with '/', and the whole path) of every Markdown file under it, sorted as paths
+    sort, skipping hidden files and editor leftovers (and not following links to folders). A walk by names, with
+    no Path objects: at 100,000 files `rglob` and making Paths took seconds."""
     found: list[tuple[list[str], str]] = []
     _walk(str(content_dir), [], found)
     found.sort(key=lambda item: item[0])
-    return [Path(path) for _, path in found]
+    return [("/".join(parts), path) for parts, path in found]
 
 
 def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> None:
@@ -185,15 +188,15 @@ def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> 
             found.append(([*parts, name], entry.path))
 
 
-def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = None) -> dict[str, Path]:
+def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = None) -> Files:
     """rel -> path of every content file, in build order; names that differ only by case, and named pipes,
     sockets and devices (reading one would wait forever), are reported and left out. `stamps` (when given) gets
     each file's stat stamp, taken here once for the checks that follow (at 10,000 files each stat pass ~30 ms)."""
     site_dir = config.site_dir
-    files: dict[str, Path] = {}
+    files: Files = {}
     seen: dict[str, str] = {}
-    for path in content_files(site_dir / "content"):
-        rel = _relative(path, site_dir)
+    for inside, path in content_files(site_dir / "content"):
+        rel = f"content/{inside}"
         kind = special_kind(path, rel, stamps)
         if kind:
             problems.add(problem(rel, 0, f"is a {kind}, not a file: skipped; replace it with a regular file or "
@@ -212,14 +215,6 @@ def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = N
     return files
 
 
-def _relative(path: Path, site_dir: Path) -> str:
-    """`path.relative_to(site_dir).as_posix()`, by string where it can (one a content file, every build)."""
-    text, prefix = str(path), f"{site_dir}{os.sep}"
-    if os.sep == "/" and text.startswith(prefix):
-        return text[len(prefix):]
-    return path.relative_to(site_dir).as_posix()
-
-
 def special_files(folder: Path) -> list[tuple[Path, str]]:
     """Named pipes, sockets and devices under `folder` (its readers skip them; the user hears of them here)."""
     if not folder.is_dir():
@@ -233,7 +228,7 @@ def special_files(folder: Path) -> list[tuple[Path, str]]:
     return sorted(found)
 
 
-def special_kind(path: Path, rel: str = "", stamps: dict[str, Stamp] | None = None) -> str:
+def special_kind(path: str | Path, rel: str = "", stamps: dict[str, Stamp] | None = None) -> str:
     """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else. The file's stamp
     goes into `stamps` under `rel` (when given)."""
     try:
@@ -298,7 +293,7 @@ def select(loaded: Iterable[Loaded], config: Config, problems: Problems) -> tupl
     return kept, kept_pages
 
 
-def rescanned(files: dict[str, Path], entries: dict[str, FileEntry]) -> set[str]:
+def rescanned(files: Files, entries: dict[str, FileEntry]) -> set[str]:
     """The content files on disk (`files`) against the ones known (`entries`): added, deleted, and those whose
     stat stamp no longer vouches for what was read (edited, or replaced by another file)."""
     changed = set(files) ^ set(entries)
