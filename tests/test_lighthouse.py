@@ -45,8 +45,15 @@ def scores(lighthouse: str, url: str) -> tuple[dict[str, float], list[str]]:
     report = json.loads(run.stdout)
     categories = {name: report["categories"][name]["score"] for name in CATEGORIES}
     lost = sorted({ref["id"] for category in report["categories"].values() for ref in category["auditRefs"]
-                   if ref["weight"] > 0 and (report["audits"][ref["id"]]["score"] or 1) < 1})
+                   if ref["weight"] > 0 and _score(report["audits"][ref["id"]]) < 1})
     return categories, lost
+
+
+def _score(audit: dict) -> float:
+    """An audit's score; one with none (not applicable, informative) loses no points. (`score or 1` counted a
+    failed audit, score 0, as passed, so the message never named it.)"""
+    score = audit.get("score")
+    return 1.0 if score is None else float(score)
 
 
 @pytest.mark.parametrize("prefix", ["/", "/REPO/"])
