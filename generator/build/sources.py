@@ -16,7 +16,7 @@ from typing import Any
 from ..cache import digest
 from ..config import Config
 from ..content import (CONTENT_SUFFIXES, Article, Loaded, Page, is_future, is_page, parse_article,
-                       parse_page, read_text)
+                       parse_page, decode_text, read_text)
 from ..errors import PressroomError, Problem, Problems, problem
 from ..markup import MarkdownRenderer
 from ..model import find_duplicate_routes
@@ -71,7 +71,7 @@ def read_entry(where: str | Path, rel: str, config: Config, md: MarkdownRenderer
     hashed = digest(rel.encode() + b"\0" + data)
     if previous is not None and previous.digest == hashed and st is not None:
         return FileEntry(stamp, seen, hashed, previous.loaded)
-    loaded = load_file(path, config, md, urls)
+    loaded = load_file(path, config, md, urls, data if st is not None else None)
     try:
         if stamp is not None and stamp_of(os.stat(path)) != stamp:
             stamp = None       # changed while we read it: re-read next time
@@ -247,15 +247,16 @@ def special_kind(path: str | Path, rel: str = "", stamps: dict[str, Stamp] | Non
     return ""
 
 
-def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls) -> Loaded:
-    """One content file parsed, or the problems that kept it out."""
+def load_file(path: Path, config: Config, renderer: MarkdownRenderer, urls: Urls, data: bytes | None = None) -> Loaded:
+    """One content file parsed, or the problems that kept it out; `data`: its bytes, when already read (to hash
+    them: the parse then reads exactly the bytes that were hashed, and the file once)."""
     rel = path.relative_to(config.site_dir).as_posix()
     try:
         real = path.resolve(strict=True)
         if config.site_dir not in real.parents:
             return Loaded(None, (problem(rel, 0, "is a link to a file outside the site folder; copy the file in instead"),))
         parse = parse_page if is_page(rel) else parse_article
-        return parse(rel, read_text(real, rel), config, renderer, urls)
+        return parse(rel, decode_text(data, rel) if data is not None else read_text(real, rel), config, renderer, urls)
     except PressroomError as exc:
         return Loaded(None, (exc.problem,))
     except (FileNotFoundError, RuntimeError):
