@@ -179,6 +179,7 @@ class SiteBuilder:
         self._pages, self._redirects = resumed.model.site.pages, resumed.model.site.redirects
         self._select_problems = [*self._scan_problems, *resumed.select_problems]
         self.keys.hashes = {a.source_path: entries[a.source_path].digest for a in [*self._articles, *self._pages]}
+        self.keys.meta = resumed.meta
         self._out, self._ready = old, True
         return self._apply(changed, files, problems, imported, started, templates=False, staged=True, swap=True)
 
@@ -363,7 +364,7 @@ class SiteBuilder:
         record_stats(self.config.output_dir, out)
         out.model, self._stored = save_state(
             self.cache, self._state_name(), self._model, self._stored, self._articles, self.contents.entries,
-            [p for p in self._select_problems if p not in self._scan_problems], self._held)
+            [p for p in self._select_problems if p not in self._scan_problems], self._held, self.keys.meta)
         self.cache.save("pages", self._pages_key(), out)
         self._manifest_dirty = False
 

@@ -30,6 +30,7 @@ class State:
     kept: tuple[int, ...]              # the published articles in build order, as positions in `model.paths`
     select_problems: tuple[Problem, ...]
     held: datetime | None
+    meta: dict[bytes, bytes]           # Keys.meta: each article's route, dates and tags, hashed (the sitemap's key)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Resumed:
     kept: list[Article]
     select_problems: list[Problem]
     held: datetime | None
+    meta: dict[bytes, bytes]
 
 
 def state_name(global_key: str, tfp_all: bytes, parse_key: str, per_page: int, output_key: str) -> str:
@@ -46,15 +48,16 @@ def state_name(global_key: str, tfp_all: bytes, parse_key: str, per_page: int, o
 
 
 def save_state(cache: DiskCache, key: str, model: Model, stored: StoredModel | None, kept: list[Article],
-               entries: dict[str, FileEntry], select_problems: list[Problem],
-               held: datetime | None) -> tuple[str, StoredModel]:
+               entries: dict[str, FileEntry], select_problems: list[Problem], held: datetime | None,
+               meta: dict[bytes, bytes]) -> tuple[str, StoredModel]:
     """Save the state (`stored`: the model as last stored, when nothing but substitutions happened since);
     returns its token, for the output record saved with it, and the model as stored."""
     stored = stored or store(model)
     position = {path: i for i, path in enumerate(stored.paths)}
     token = secrets.token_hex(8)
     cache.save(NAME, key, State(token, stored, tuple(entries[p].digest for p in stored.paths),
-                                tuple(position[a.source_path] for a in kept), tuple(select_problems), held))
+                                tuple(position[a.source_path] for a in kept), tuple(select_problems), held,
+                                {ident: meta[ident] for ident in (entries[p].digest for p in stored.paths) if ident in meta}))
     return token, stored
 
 
@@ -71,4 +74,4 @@ def load_state(cache: DiskCache, key: str, token: str, entries: dict[str, FileEn
             return None
         ordered.append(article)
     return Resumed(restore(state.model, ordered), state.model, [ordered[i] for i in state.kept], list(state.select_problems),
-                   state.held)
+                   state.held, dict(state.meta))
