@@ -20,12 +20,12 @@ from ..changes import ChangeKind, Changes
 from ..config import Config, load_config
 from ..content import Article, Page
 from ..errors import Problem, Problems
-from ..model import Model, find_redirects, same_place
+from ..model import Model, difference, find_redirects
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, theme_fingerprints
 from .lock import build_lock
-from .record import due, held_until, manifest_saved, state_key, trusted_digests
+from .record import SavedRecord, due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .contents import Contents
 from .sources import Files, Stamp, import_new_seeds, moved, scan, select
@@ -35,7 +35,7 @@ from .journal import recover
 from ..model.stored import StoredModel
 from .resume import RESUME_MAX, load_state, save_state, state_name
 from .publish import journal_fits, publish
-from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, output_matches, record_stats, written_by
+from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, written_by
 
 
 class SiteBuilder:
@@ -69,7 +69,7 @@ class SiteBuilder:
         self._model = Model(config.per_page)
         self._stored: StoredModel | None = None     # the model as last saved (resume.py), while still right
         self._out = Output()
-        self._record: Output | None = None          # the saved output record, as `_trusted_output` found it
+        self.record = SavedRecord(self.cache, config.output_dir)
         self._ready = False
         self._manifest_dirty = False
         self._problems: tuple[Problem, ...] = ()      # the last build's, answered again by an empty rebuild
@@ -97,6 +97,7 @@ class SiteBuilder:
                                    self._problems, 0.0)
             elif ChangeKind.CONFIG in changes:
                 self.config = load_config(self.config.site_dir, **self.overrides)
+                self.record = SavedRecord(self.cache, self.config.output_dir)
                 self._model = Model(self.config.per_page)
                 self.last = self._build(staged=True)
             else:
@@ -118,7 +119,7 @@ class SiteBuilder:
         started = time.perf_counter()
         config = self.config
         problems = Problems(self.strict)
-        self._record = None
+        self.record.forget()
         recover(config.output_dir)      # a killed build's committed journal is finished first
         check_output_dir(config.output_dir, config.site_dir)
         self.progress("import", 0)
@@ -192,7 +193,8 @@ class SiteBuilder:
         self.contents.reread(changed, files)
         for item in moved(was, self.contents.entries):
             problems.add(item)
-        pairs = self._in_place(changed, was) if swap else None
+        # body or title edits are substituted, unless a held-back release has fallen due (it joins the lists)
+        pairs = self.contents.edited_in_place(changed, was, self.keys.hashes) if swap and not due(self._held) else None
         if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
             for item in self._select_problems:
                 problems.add(item)
@@ -204,7 +206,7 @@ class SiteBuilder:
         else:
             articles = self._select(problems)
             site, dirty_articles, dirty_listings = self._model.update(
-                articles, *_difference(self._articles, articles), pages=self._pages, redirects=self._redirects)
+                articles, *difference(self._articles, articles), pages=self._pages, redirects=self._redirects)
             self._stored = None
             self._articles = articles
         if templates:
@@ -292,7 +294,8 @@ class SiteBuilder:
             self._manifest_dirty = True
         elif done.mode != "none" or self.contents.dirty or not manifest_saved(old, new):   # files read again: a new state
             self._save_manifest(new)
-        self._out, self._record = new, None
+        self._out = new
+        self.record.forget()
         return out.written, done.seconds
 
     # ----- pieces
@@ -314,28 +317,7 @@ class SiteBuilder:
         """The record of what the output folder holds, when the folder on disk still matches it; else nothing."""
         if self._ready and output_matches_memory(self.config.output_dir, self._out):
             return self._out
-        if self._record is None:       # read once until the folder is written (no-change check, resume, build)
-            saved = self.cache.load("pages", self._pages_key())
-            matches = isinstance(saved, Output) and output_matches(self.config.output_dir, saved)
-            self._record = saved if matches else Output()
-        return self._record
-
-    def _in_place(self, changed: set[str], was: dict) -> list[tuple[Article, Article]] | None:
-        """(old, new) articles when every changed file is a published release edited in place (`same_place`)
-        with no problem before or after, and no held-back release has fallen due; else None."""
-        if due(self._held):
-            return None
-        pairs = []
-        for rel in changed:
-            before, entry = was.get(rel), self.contents.entries.get(rel)
-            if before is None or entry is None or before.problems or entry.loaded.problems:
-                return None
-            old, new = before.article, entry.loaded.article
-            if old is None or new is None or old.source_path not in self.keys.hashes or not same_place(old, new):
-                return None
-            if old is not new:
-                pairs.append((old, new))
-        return pairs or None
+        return self.record.trusted()
 
     def _unchanged(self, files: Files, problems: Problems, imported: int,
                    started: float) -> BuildResult | None:
@@ -361,19 +343,15 @@ class SiteBuilder:
 
     def _save_manifest(self, out: Output) -> None:
         """The output record, and with it the state a later `pressroom build` takes up (the record names it)."""
-        record_stats(self.config.output_dir, out)
         out.model, self._stored = save_state(
             self.cache, self._state_name(), self._model, self._stored, self._articles, self.contents.entries,
             [p for p in self._select_problems if p not in self._scan_problems], self._held, self.keys.meta)
-        self.cache.save("pages", self._pages_key(), out)
+        self.record.save(out)
         self._manifest_dirty = False
 
     def _state_name(self) -> str:
         return state_name(self.keys.global_key, self.keys.tfp_all, self.contents.key, self.config.per_page,
-                          self._pages_key())
-
-    def _pages_key(self) -> str:
-        return fingerprint("output", str(self.config.output_dir))
+                          self.record.key)
 
     def _files(self) -> int:
         return len(self._out.files) + len(self._out.extras)
@@ -391,12 +369,3 @@ class SiteBuilder:
 def output_matches_memory(output_dir: Path, out: Output) -> bool:
     """The output folder is still the one this process last wrote (its marker names our build)."""
     return bool(out.build_id) and (output_dir / MARKER).is_file() and written_by(output_dir) == out.build_id
-
-
-def _difference(before: list[Article], after: list[Article]) -> tuple[list[Article], list[Article]]:
-    """(removed, added): articles of `before` that `after` no longer holds as they were (a file read again
-    gives a new article), and the reverse."""
-    old = {a.source_path: a for a in before}
-    new = {a.source_path: a for a in after}
-    return ([a for a in before if new.get(a.source_path) is not a],
-            [a for a in after if old.get(a.source_path) is not a])

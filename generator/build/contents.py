@@ -4,14 +4,16 @@ render."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Container
 from pathlib import Path
 
 from ..cache import DiskCache, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config
-from ..content import CONTENT_SUFFIXES
+from ..content import CONTENT_SUFFIXES, Article, Loaded
 from ..errors import Problem
 from ..markup import MarkdownRenderer
+from ..model import same_place
 from ..urls import Urls
 from .entries import EntryStore
 from .sources import FileEntry, Files, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
@@ -94,6 +96,22 @@ class Contents:
         else:
             self.entries = dict(sorted(self.entries.items(), key=lambda item: item[0].split("/")))
         self.dirty = self.dirty or bool(changed)
+
+    def edited_in_place(self, changed: set[str], was: dict[str, Loaded],
+                        published: Container[str]) -> list[tuple[Article, Article]] | None:
+        """(old, new) articles when every changed file (`was`: each one's parse before it was read again) is a
+        `published` release edited in place (`same_place`), with no problem before or after; else None."""
+        pairs = []
+        for rel in changed:
+            before, entry = was.get(rel), self.entries.get(rel)
+            if before is None or entry is None or before.problems or entry.loaded.problems:
+                return None
+            old, new = before.article, entry.loaded.article
+            if old is None or new is None or old.source_path not in published or not same_place(old, new):
+                return None
+            if old is not new:
+                pairs.append((old, new))
+        return pairs or None
 
     def digests(self) -> dict[str, bytes]:
         return {rel: entry.digest for rel, entry in self.entries.items()}

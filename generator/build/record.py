@@ -7,12 +7,40 @@ held back for being in the future (the record expires then).
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
-from ..cache import digest
+from ..cache import DiskCache, digest, fingerprint
 from ..content import is_future
 from .deps import Keys, Output
 from .sources import FileEntry, Files, Stamp
+from .writing import output_matches, record_stats
+
+
+class SavedRecord:
+    """The output record of one output folder, in the cache: read once per build and trusted only while the folder
+    still matches it (the no-change answer, a resumed build and a full build all ask), saved after a build."""
+
+    def __init__(self, cache: DiskCache, output_dir: Path) -> None:
+        self.cache = cache
+        self.output_dir = output_dir
+        self.key = fingerprint("output", str(output_dir))
+        self._found: Output | None = None
+
+    def trusted(self) -> Output:
+        """The saved record when the folder on disk is what it says; else an empty one."""
+        if self._found is None:
+            saved = self.cache.load("pages", self.key)
+            self._found = saved if isinstance(saved, Output) and output_matches(self.output_dir, saved) else Output()
+        return self._found
+
+    def forget(self) -> None:
+        """The folder is being written: read the record again when next asked."""
+        self._found = None
+
+    def save(self, out: Output) -> None:
+        record_stats(self.output_dir, out)
+        self.cache.save("pages", self.key, out)
 
 
 def state_key(keys: Keys, parse_key: str, digests: dict[str, bytes]) -> bytes:

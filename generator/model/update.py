@@ -142,6 +142,15 @@ class Model:
         return neighbours, dirty
 
 
+def difference(before: list[Article], after: list[Article]) -> tuple[list[Article], list[Article]]:
+    """(removed, added): articles of `before` that `after` no longer holds as they were (a file read again
+    gives a new article), and the reverse: what `Model.update` takes."""
+    old = {a.source_path: a for a in before}
+    new = {a.source_path: a for a in after}
+    return ([a for a in before if new.get(a.source_path) is not a],
+            [a for a in after if old.get(a.source_path) is not a])
+
+
 def same_place(old: Article, new: Article) -> bool:
     """True when `new` sits exactly where `old` did: same route, date, slug, tags and draft state (a body or
     title edit); only the pages showing it change, and no listing, order or related link moves."""
