@@ -4,6 +4,7 @@ browser, under /REPO/) right after the build. The delta's own rules are in test_
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,30 @@ def test_every_kind_of_edit_is_found_on_the_search_page_right_after(sharded):
                      "deleted": [], "untouched shard": ["Release about the harbour"],
                      "every release": sorted(["Platypus sighting by the rail", *(f"Release about the {topic}" for topic in
                                                                                 TOPICS if topic not in ("rail", "solar"))])}
+
+
+@needs_pagefind
+def test_a_listing_rewritten_in_the_same_second_is_not_taken_from_the_browser_cache(sharded):
+    """Python's http.server (and others) date files to the second: a build within the second of the last one
+    leaves `shards.json` with the Last-Modified the browser has cached, and a revalidation answers 304."""
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    sharded.build()
+    with serve_under(sharded.out, "/REPO/") as base, sync_playwright() as pw:
+        browser, page, errors = _browser_page(pw)
+        try:
+            assert search_for(page, base, "cobalt") == ["Release about the grant"]
+            listed = sharded.out / "pagefind" / "shards.json"
+            seen = listed.stat().st_mtime
+            body = sharded.root / "content" / "r2.md"
+            body.write_text(body.read_text().replace("cobalt", "quokka"))
+            sharded.build()
+            os.utime(listed, (seen, seen))
+            assert search_for(page, base, "quokka") == ["Release about the grant"]
+            assert not errors, errors
+        finally:
+            browser.close()
 
 
 def test_what_pagefind_reads_of_a_page_leaves_out_the_links_to_other_releases():

@@ -26,8 +26,10 @@
   }
 
   function load() {      // the primary shard's script, every other shard and the delta merged into it
+    // The listing changes with every build under the same name: never from the HTTP cache, not even after a
+    // 304, which a server with one-second Last-Modified answers when two builds land in the same second.
     if (!index) {
-      index = fetch(bundle + "shards.json", {cache: "no-cache"}).then(function (response) {
+      index = fetch(bundle + "shards.json", {cache: "no-store"}).then(function (response) {
         if (!response.ok) { throw new Error("no search index"); }
         return response.json();
       }).then(function (listing) {
