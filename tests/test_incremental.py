@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -114,6 +115,19 @@ def test_change_tags(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     path.write_text(text[:start] + "tags: [Brand New Tag, Energy]" + text[end + 1:])
     rebuild(builder, [path])
     assert_same(site, tmp_path)
+
+
+def test_change_source_and_authors(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    """Not an edit in place: the release leaves one office's (or author's) pages and joins another's."""
+    path = first(site)
+    for source, author in (("Port Office", "Ana Ruiz"), ("Rail Office", "Ben Ode")):
+        path.write_text(re.sub(r"(?m)^authors: .*\n^source: .*$", f"authors: [{author}]\nsource: {source}",
+                               path.read_text(), count=1))
+        rebuild(builder, [path])
+        assert_same(site, tmp_path)
+    assert (site / "_site" / "sources" / "rail-office" / "index.html").is_file()
+    assert (site / "_site" / "authors" / "ben-ode" / "index.html").is_file()
+    assert not (site / "_site" / "sources" / "port-office").exists()
 
 
 def test_change_date(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:

@@ -62,11 +62,16 @@ def edit(root: Path, kind: str, rng: random.Random) -> None:
         path.write_text(release(n).replace("2024-", "2031-", 1))
     elif kind == "alias":
         path.write_text(release(n, extra=f"aliases: [/old/{n}/]\n"))
+    elif kind == "source":
+        path.write_text(text.replace("source: Office ", f"source: Bureau {rng.randint(0, 3)} ", 1))
+    elif kind == "author":
+        path.write_text(text.replace("source: ", f"authors: [Writer {rng.randint(0, 2)}]\nsource: ", 1))
     elif kind == "page":
         (root / "content" / "pages" / "about.md").write_text(f"---\ntitle: About\n---\n\nWho we are {rng.random()}.\n")
 
 
-KINDS = ("body", "title", "tags", "date", "new", "delete", "rename", "draft", "future", "alias", "page")
+KINDS = ("body", "title", "tags", "date", "new", "delete", "rename", "draft", "future", "alias", "page", "source",
+         "author")
 
 
 @pytest.fixture
