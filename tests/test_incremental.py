@@ -130,6 +130,17 @@ def test_change_source_and_authors(site: Path, builder: SiteBuilder, tmp_path: P
     assert not (site / "_site" / "sources" / "port-office").exists()
 
 
+def test_embargo_added_and_lifted(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
+    """An embargo put on a published release takes it down (not an edit in place); lifting it brings it back."""
+    path = first(site)
+    edit(path, "tags: [", "embargo: 2031-01-01T09:00:00\ntags: [")
+    rebuild(builder, [path])
+    assert_same(site, tmp_path)
+    edit(path, "embargo: 2031-01-01T09:00:00\n", "")
+    rebuild(builder, [path])
+    assert_same(site, tmp_path)
+
+
 def test_change_date(site: Path, builder: SiteBuilder, tmp_path: Path) -> None:
     path = first(site)
     text = path.read_text()

@@ -66,12 +66,14 @@ def edit(root: Path, kind: str, rng: random.Random) -> None:
         path.write_text(text.replace("source: Office ", f"source: Bureau {rng.randint(0, 3)} ", 1))
     elif kind == "author":
         path.write_text(text.replace("source: ", f"authors: [Writer {rng.randint(0, 2)}]\nsource: ", 1))
+    elif kind == "embargo":
+        path.write_text(text.replace("source: ", "embargo: 2031-01-01T09:00:00\nsource: ", 1))
     elif kind == "page":
         (root / "content" / "pages" / "about.md").write_text(f"---\ntitle: About\n---\n\nWho we are {rng.random()}.\n")
 
 
 KINDS = ("body", "title", "tags", "date", "new", "delete", "rename", "draft", "future", "alias", "page", "source",
-         "author")
+         "author", "embargo")
 
 
 @pytest.fixture

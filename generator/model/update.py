@@ -152,10 +152,11 @@ def difference(before: list[Article], after: list[Article]) -> tuple[list[Articl
 
 
 def same_place(old: Article, new: Article) -> bool:
-    """True when `new` sits exactly where `old` did: same route, date, slug, tags, source, authors and draft
-    state (a body or title edit); only the pages showing it change, and no listing, order or related link moves."""
+    """True when `new` sits exactly where `old` did: same route, date, slug, tags, source, authors, embargo and
+    draft state (a body or title edit); only the pages showing it change, and no listing, order or related link
+    moves."""
     return (old.route == new.route and old.date == new.date and old.slug == new.slug and old.tags == new.tags
-            and old.source == new.source and old.authors == new.authors
+            and old.source == new.source and old.authors == new.authors and old.embargo == new.embargo
             and old.draft == new.draft and old.sort_key == new.sort_key and old.aliases == new.aliases)
 
 
