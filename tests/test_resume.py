@@ -3,6 +3,7 @@ the update `serve` runs; each such build must equal a cold build of a copy of th
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -148,3 +149,32 @@ def test_config_and_template_changes_build_in_full(tmp_path: Path, full_builds: 
     build_site(root)
     assert len(full_builds) == before + 1
     assert output_tree(root / "_site") == clean_build(root, tmp_path)
+
+
+def test_a_title_edit_that_moves_the_url_is_substituted_unless_the_url_or_the_order_is_contested(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new title gives a new URL; when the release keeps its place in every list and no other file has or
+    wants either URL, it is substituted in place (no regrouping). Each build equals a cold build."""
+    root = tmp_path / "site"
+    make_site(root)
+    (root / "content" / "r06.md").write_text(release(6, day=2))          # r01's date and time: ordered by slug
+    updates: list[int] = []
+    real = Model.update
+    monkeypatch.setattr(Model, "update", lambda self, *a, **k: (updates.append(1), real(self, *a, **k))[1])
+    build_site(root)
+
+    def retitle(n: int, title: str, *, regroups: bool) -> None:
+        time.sleep(0.02)
+        path = root / "content" / f"r{n:02d}.md"
+        path.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", path.read_text(), count=1))
+        before = len(updates)
+        build_site(root)
+        assert (len(updates) > before) == regroups, title
+        assert output_tree(root / "_site") == clean_build(root, tmp_path), title
+
+    retitle(3, "Harbour works begin", regroups=False)            # a plain title edit: substituted
+    retitle(0, "Release number 5", regroups=True)                # r05's URL: r00 is kept, r05 reported and dropped
+    retitle(0, "Ferry timetable", regroups=True)                 # the URL freed: r05 is back
+    retitle(1, "Zeta release", regroups=True)                    # same date as r06: the slug now sorts after it
+    retitle(1, "Release number 1", regroups=True)                # and back before it
+    retitle(1, "Release number 0 and 1", regroups=False)         # still before it: substituted

@@ -32,7 +32,7 @@ from .sources import Files, Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
 from .cards import WORTH_LOADING, Cards, changed_cards, cards_key, load_cards, save_cards
 from .journal import recover
-from ..model.stored import StoredModel
+from ..model.stored import StoredModel, relinked
 from .resume import RESUME_MAX, load_state, save_state, state_name
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, written_by
@@ -194,7 +194,8 @@ class SiteBuilder:
         for item in moved(was, self.contents.entries):
             problems.add(item)
         # body or title edits are substituted, unless a held-back release has fallen due (it joins the lists)
-        pairs = self.contents.edited_in_place(changed, was, self.keys.hashes) if swap and not due(self._held) else None
+        pairs = (self.contents.edited_in_place(changed, was, self.keys.hashes, self._model.keeps_order, self._redirects)
+                 if swap and not due(self._held) else None)
         if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
             for item in self._select_problems:
                 problems.add(item)
@@ -203,6 +204,7 @@ class SiteBuilder:
             subs = {old.route: new for old, new in pairs}
             self._articles = [subs.get(a.route, a) for a in self._articles]
             site, dirty_articles, dirty_listings = self._model.swap(pairs)
+            self._stored = relinked(self._stored, site, dirty_articles) if self._stored else None
         else:
             articles = self._select(problems)
             site, dirty_articles, dirty_listings = self._model.update(
@@ -213,7 +215,8 @@ class SiteBuilder:
             dirty_articles = {a.route for a in site.articles}
             dirty_listings = {page.route for page in site.listings}
         self._problems = tuple(problems)
-        plan = plan_pages(self.keys, site, self._out, dirty_articles, dirty_listings, same_pages=pairs is not None)
+        plan = plan_pages(self.keys, site, self._out, dirty_articles, dirty_listings, same_pages=pairs is not None,
+                          gone=[old.route for old, new in pairs or () if old.route != new.route])
         written, search_seconds = self._write(plan, staged=staged, old=self._out, problems=problems, record=staged)
         if staged and self.contents.dirty:
             self.contents.save()

@@ -4,7 +4,7 @@ render."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Container
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from ..cache import DiskCache, fingerprint
@@ -13,8 +13,8 @@ from ..config import Config
 from ..content import CONTENT_SUFFIXES, Article, Loaded
 from ..errors import Problem
 from ..markup import MarkdownRenderer
-from ..model import same_place
-from ..urls import Urls
+from ..model import moves_in_place, same_place
+from ..urls import Urls, takes_generated_route
 from .entries import EntryStore
 from .sources import FileEntry, Files, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
 
@@ -97,21 +97,41 @@ class Contents:
             self.entries = dict(sorted(self.entries.items(), key=lambda item: item[0].split("/")))
         self.dirty = self.dirty or bool(changed)
 
-    def edited_in_place(self, changed: set[str], was: dict[str, Loaded],
-                        published: Container[str]) -> list[tuple[Article, Article]] | None:
+    def edited_in_place(self, changed: set[str], was: dict[str, Loaded], published: Container[str],
+                        keeps_order: Callable[[Article, Article], bool],
+                        redirects: tuple[tuple[str, str], ...]) -> list[tuple[Article, Article]] | None:
         """(old, new) articles when every changed file (`was`: each one's parse before it was read again) is a
-        `published` release edited in place (`same_place`), with no problem before or after; else None."""
-        pairs = []
+        `published` release edited in place (`same_place`, or for one of them a URL moved in place), with no
+        problem before or after; else None."""
+        pairs, moves = [], 0
         for rel in changed:
             before, entry = was.get(rel), self.entries.get(rel)
             if before is None or entry is None or before.problems or entry.loaded.problems:
                 return None
             old, new = before.article, entry.loaded.article
-            if old is None or new is None or old.source_path not in published or not same_place(old, new):
+            if old is None or new is None or old.source_path not in published:
                 return None
+            if not same_place(old, new):
+                moves += 1
+                if moves > 1 or not (moves_in_place(old, new) and keeps_order(old, new)
+                                     and self.route_free(old, new, redirects)):
+                    return None
             if old is not new:
                 pairs.append((old, new))
         return pairs or None
+
+    def route_free(self, old: Article, new: Article, redirects: tuple[tuple[str, str], ...]) -> bool:
+        """True when no other content file has or names (as an alias) either URL, and no redirect or generated
+        page takes the new one: moving the release cannot change which files `select` keeps or reports."""
+        urls = {old.route.lower(), new.route.lower()}
+        if takes_generated_route(new.route.lower()) or any(alias.lower() in urls for alias, _ in redirects):
+            return False
+        for rel, entry in self.entries.items():
+            item = entry.loaded.article or entry.loaded.page
+            if rel != new.source_path and item is not None and (
+                    item.route.lower() in urls or any(alias.lower() in urls for alias in item.aliases)):
+                return False
+        return True
 
     def digests(self) -> dict[str, bytes]:
         return {rel: entry.digest for rel, entry in self.entries.items()}

@@ -190,14 +190,17 @@ class Plan:
 
 
 def plan_pages(keys: Keys, site: Site, old: Output, dirty_articles: set[str], dirty_listings: set[str], *,
-               same_pages: bool = False) -> Plan:
+               same_pages: bool = False, gone: Iterable[str] = ()) -> Plan:
     """Decide every output page: its key, and whether it must be rendered.
 
-    `same_pages`: the site has exactly the pages of `old` (an in-place edit): only dirty ones are looked at."""
+    `same_pages`: the site has the pages of `old` (an in-place edit) but for the routes `gone` (a URL that
+    moved in place; its new route is dirty): only dirty ones are looked at."""
     plan = Plan(site)
     files = old.files
     if same_pages:
         plan.keep = dict(files)
+        for route in gone:
+            plan.keep.pop(output_file(route), None)
         by_route = {a.route: a for a in site.articles if a.route in dirty_articles} if dirty_articles else {}
         pages: Iterable[tuple[str, Any]] = [("a", by_route[r]) for r in sorted(dirty_articles)]
         pages = [*pages, *(("l", listing) for listing in site.listings if listing.route in dirty_listings)]

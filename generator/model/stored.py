@@ -7,6 +7,7 @@ in the newest-first order, and the caller hands back the articles themselves (it
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,22 @@ def store(model: Model) -> StoredModel:
     groups = tuple((key, tuple(listing_at[p.route] for p in pages)) for key, pages in model.groups.items())
     return StoredModel(model.per_page, tuple(a.source_path for a in site.articles), tuple(listings), tuple(shared),
                        tuple(routes_of), groups, site.tags, site.years, links, site.pages, site.redirects)
+
+
+def relinked(stored: StoredModel, site: Site, routes: set[str]) -> StoredModel:
+    """`stored` with the links of `routes` as `site` has them now (after `Model.swap`: positions are the same,
+    but a URL moved in place can reorder the related links of releases near it)."""
+    position = {a.route: i for i, a in enumerate(site.articles)}
+
+    def at(article: Article | None) -> int:
+        return NONE if article is None else position[article.route]
+
+    links = list(stored.links)
+    for route in routes:
+        if route in position:
+            n = site.neighbours[route]
+            links[position[route]] = (at(n.newer), at(n.older), tuple(at(r) for r in n.related))
+    return dataclasses.replace(stored, links=tuple(links))
 
 
 def restore(stored: StoredModel, ordered: Sequence[Article]) -> Model:

@@ -63,7 +63,8 @@ class Model:
         return self.site, dirty_articles, dirty_listings
 
     def swap(self, pairs: list[tuple[Article, Article]]) -> Dirty:
-        """`update` for articles replaced in place (`same_place`): substitutes them wherever they appear."""
+        """`update` for articles replaced in place (`same_place`, or `moves_in_place` where `keeps_order`):
+        substitutes them wherever they appear."""
         sub = {old.route: new for old, new in pairs}
 
         def new(article: Article | None) -> Article | None:
@@ -82,17 +83,35 @@ class Model:
                 fresh.append(page)
             self.groups[key] = fresh
         neighbours = dict(site.neighbours)
-        dirty_articles = set(sub)
+        dirty_articles = {new.route for new in sub.values()}
         for route, links in site.neighbours.items():
             linked = (links.newer, links.older, *links.related)
             if any(a is not None and a.route in sub for a in linked):
                 neighbours[route] = Neighbours(new(links.newer), new(links.older),
                                                tuple(sub.get(r.route, r) for r in links.related))
                 dirty_articles.add(route)
+        ordered = tuple(sub.get(a.route, a) for a in site.articles)
+        moves = [new for old, new in pairs if old.route != new.route]
+        for old, new_article in pairs:
+            if old.route != new_article.route:
+                neighbours[new_article.route] = neighbours.pop(old.route)
+        if moves:       # related links break ties by route: look again at every release near a moved one
+            dirty_articles |= _relink_near(moves, ordered, neighbours)
         self.site = dataclasses.replace(
-            site, articles=tuple(sub.get(a.route, a) for a in site.articles),
+            site, articles=ordered,
             listings=tuple(replaced.get(listing.route, listing) for listing in site.listings), neighbours=neighbours)
         return self.site, dirty_articles, dirty_listings
+
+    def keeps_order(self, old: Article, new: Article) -> bool:
+        """True when `new`, put where `old` is, sorts strictly between old's neighbours (newest first): a title
+        edit that moved the URL leaves every list in the same order."""
+        articles = self.site.articles
+        at = next((i for i, a in enumerate(articles) if a.route == old.route), None)
+        if at is None:
+            return False
+        key = new.sort_key
+        return ((at == 0 or articles[at - 1].sort_key > key)
+                and (at + 1 == len(articles) or key > articles[at + 1].sort_key))
 
     # ----- pieces
 
@@ -158,6 +177,36 @@ def same_place(old: Article, new: Article) -> bool:
     return (old.route == new.route and old.date == new.date and old.slug == new.slug and old.tags == new.tags
             and old.source == new.source and old.authors == new.authors and old.embargo == new.embargo
             and old.draft == new.draft and old.sort_key == new.sort_key and old.aliases == new.aliases)
+
+
+def moves_in_place(old: Article, new: Article) -> bool:
+    """`same_place` but for the URL (a title edit that changed the slug): the release stays in every list it
+    was in. Whether it keeps its place in them is `Model.keeps_order`; aliases, whose redirects name the URL,
+    are left to the full update."""
+    return (old.date == new.date and old.tags == new.tags and old.source == new.source and old.authors == new.authors
+            and old.embargo == new.embargo and old.draft == new.draft and not old.aliases and not new.aliases)
+
+
+def _relink_near(moves: list[Article], ordered: tuple[Article, ...], neighbours: dict[str, Neighbours]) -> set[str]:
+    """Neighbours again for the releases within the related window of a moved one, in `neighbours`; returns the
+    routes whose links changed."""
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        for tag in article.tags:
+            by_tag[tag.slug].append(article)
+    index_of = {a.route: i for i, a in enumerate(ordered)}
+    redo = _near_in_tags(moves, by_tag, by_tag, index_of)
+    for article in moves:
+        at = index_of[article.route]
+        redo.update(range(max(0, at - 1), min(len(ordered), at + 2)))
+    lookup, changed = Lookup(), set()
+    for index in redo:
+        links = neighbours_of(index, ordered, by_tag, lookup)
+        route = ordered[index].route
+        if not _same_links(neighbours[route], links):
+            neighbours[route] = links
+            changed.add(route)
+    return changed
 
 
 def _groups_of(articles: Iterable[Article]) -> set[GroupKey]:
