@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
+from operator import attrgetter
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -237,8 +238,9 @@ def json_feed(config: Config, urls: Urls, articles: list[Article] | tuple[Articl
 def page_dates(site: Site) -> dict[str, datetime]:
     """Last modification of every generated page we know: an article's, or the newest of a list's."""
     dates = {article.route: article.updated for article in site.articles}
+    updated = attrgetter("updated")
     for listing in site.listings:
-        dates[listing.route] = updated_of(listing.articles)
+        dates[listing.route] = max(map(updated, listing.articles), default=EPOCH)
     return dates
 
 
@@ -265,12 +267,24 @@ def _urlset(urls: Urls, routes: list[str], dates: dict[str, datetime], newest: d
     URLs of a 10,000-release site, and a new release or a changed URL writes the sitemap again."""
     if not routes:
         return _xml(ET.Element("urlset", {"xmlns": SITEMAP_NS}))
-    absolute = urls.absolute_url
+    iso: dict[datetime, str] = {}      # a list page has the date of one of its releases: each formatted once
+    lastmods = [iso.get(moment) or iso.setdefault(moment, _iso(moment)) for moment in
+                (dates.get(route, newest) for route in routes)]
     parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}">']
-    parts += [f"\n <url>\n  <loc>{escape(clean(absolute(route)))}</loc>\n  <lastmod>{_iso(dates.get(route, newest))}"
-              "</lastmod>\n </url>" for route in routes]
+    parts += [f"\n <url>\n  <loc>{loc}</loc>\n  <lastmod>{lastmod}</lastmod>\n </url>"
+              for loc, lastmod in zip(_locs(urls, routes), lastmods)]
     parts.append("\n</urlset>\n")
     return "".join(parts).encode("utf-8")
+
+
+def _locs(urls: Urls, routes: list[str]) -> list[str]:
+    """Each route's absolute URL, cleaned and escaped for XML: all of them in one pass over one string (a route
+    with a line break in it, should there be one, sends them one by one)."""
+    base = urls.absolute_url("")
+    locs = escape(clean("\n".join(base + route for route in routes))).split("\n")
+    if len(locs) != len(routes):
+        locs = [escape(clean(base + route)) for route in routes]
+    return locs
 
 
 def robots(urls: Urls) -> bytes:
