@@ -17,8 +17,8 @@ import json
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +30,7 @@ SHARD_KEEP = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "index
 # The search page's user interface, kept once at the top of `pagefind/`.
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js", "pagefind-modular-ui.js",
             "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css")
+WINDOW = 16           # requests sent ahead of their replies (each AddFile a whole page)
 NOT_INSTALLED = ("search index not built: Pagefind is not installed (pip install 'pagefind[bin]'); "
                  "the search page will say search is unavailable")
 
@@ -82,6 +83,7 @@ class Pagefind:
                                         stderr=subprocess.DEVNULL)
         self._next = 0
         self._buffer = bytearray()
+        self._replies: dict[int, dict[str, Any]] = {}
 
     def __enter__(self) -> Pagefind:
         return self
@@ -100,24 +102,47 @@ class Pagefind:
         if self.process.stdout:
             self.process.stdout.close()
 
-    def call(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Send every request (from a thread, so neither pipe fills up) and return the replies in order."""
-        first = self._next
-        self._next += len(payloads)
-        messages = [base64.b64encode(json.dumps({"message_id": first + i, "payload": p}).encode()) + b","
-                    for i, p in enumerate(payloads)]
-        writer = threading.Thread(target=_send, args=(self.process.stdin, messages), daemon=True)
-        writer.start()
-        replies: dict[int, dict[str, Any]] = {}
+    def call(self, payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send every request and return the replies in order."""
+        return list(self.stream(payloads))
+
+    def stream(self, payloads: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Send each request as it comes, at most `WINDOW` ahead of its reply, and yield the replies in order.
+
+        Pagefind reads its input into a queue without limit, so sending a shard at once would hold all of its
+        pages in both processes; a window keeps a few. Neither pipe fills: Pagefind reads its input on a thread
+        of its own, and at most `WINDOW` small replies wait to be read here."""
+        pending: deque[int] = deque()
+        for payload in payloads:
+            if len(pending) >= WINDOW:
+                yield self._reply(pending.popleft())
+            pending.append(self._send(payload))
+        while pending:
+            yield self._reply(pending.popleft())
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        """Write one request; returns its message id."""
+        message_id = self._next
+        self._next += 1
+        message = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode()) + b","
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(message)
+            self.process.stdin.flush()
+        except (OSError, ValueError):
+            raise PagefindError("Pagefind's service stopped before answering") from None
+        return message_id
+
+    def _reply(self, message_id: int) -> dict[str, Any]:
+        """The reply to `message_id` (Pagefind answers in order; any other is kept until asked for)."""
         assert self.process.stdout is not None
-        for _ in payloads:
+        while message_id not in self._replies:
             reply = self._receive(self.process.stdout)
             payload = reply.get("payload") or {}
             if payload.get("type") == "Error":
                 raise PagefindError(payload.get("message") or "Pagefind said no")
-            replies[int(reply.get("message_id", -1))] = payload
-        writer.join()
-        return [replies[first + i] for i in range(len(payloads))]
+            self._replies[int(reply.get("message_id", -1))] = payload
+        return self._replies.pop(message_id)
 
     def _receive(self, stream: IO[bytes]) -> dict[str, Any]:
         """The next comma-ended reply."""
@@ -133,25 +158,16 @@ class Pagefind:
             self._buffer += chunk
 
     def write_index(self, pages: Iterable[tuple[str, bytes]], output: Path) -> int:
-        """One index of `pages` ((url, html) pairs) written to `output`; returns how many pages it holds."""
+        """One index of `pages` ((url, html) pairs, taken one at a time) written to `output`; returns how many
+        pages it holds."""
         [made] = self.call([{"type": "NewIndex", "config": None}])
         index = made["index_id"]
-        adds = [{"type": "AddFile", "index_id": index, "file_path": None, "url": url,
-                 "file_contents": html.decode("utf-8", "replace")} for url, html in pages]
-        self.call(adds)
+        adds = ({"type": "AddFile", "index_id": index, "file_path": None, "url": url,
+                 "file_contents": html.decode("utf-8", "replace")} for url, html in pages)
+        count = sum(1 for _ in self.stream(adds))
         self.call([{"type": "WriteFiles", "index_id": index, "output_path": str(output)},
                    {"type": "DeleteIndex", "index_id": index}])
-        return len(adds)
-
-
-def _send(stream: IO[bytes] | None, messages: list[bytes]) -> None:
-    try:
-        assert stream is not None
-        for message in messages:
-            stream.write(message)
-        stream.flush()
-    except (OSError, ValueError):
-        pass      # the service went away: the reader says so
+        return count
 
 
 _URL = re.compile(rb'"url":("(?:[^"\\]|\\.)*")')
