@@ -34,11 +34,12 @@ def test_one_edit_moves_only_the_changed_files_and_equals_a_cold_build(tmp_path:
     site = tmp_path / "site"
     write_site(site, 80)
     build(load_config(site), run_import=False)
-    inodes = {p: p.stat().st_ino for p in (site / "_site").rglob("*.html")}
+    inodes = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "_site").rglob("*.html")}
     path = site / "content" / "r007.md"
     path.write_text(path.read_text() + "\nA closing line.\n")
     result = build(load_config(site), run_import=False)
-    moved = {p.relative_to(site / "_site").as_posix() for p, ino in inodes.items() if p.stat().st_ino != ino}
+    moved = {p.relative_to(site / "_site").as_posix() for p, was in inodes.items()
+             if (p.stat().st_ino, p.stat().st_mtime_ns) != was}
     assert moved and moved <= set(result.written), moved - set(result.written)
     assert len(moved) < len(inodes) // 4          # in place: the unchanged pages are the same files
     assert output_tree(site / "_site") == clean_build(site, tmp_path)
@@ -55,20 +56,21 @@ def test_a_committed_journal_cut_short_is_finished_by_the_next_build(tmp_path: P
     previous = output_tree(site / "_site")
     path = site / "content" / "r003.md"
     path.write_text(path.read_text().replace("Release 3", "Renamed release 3"))
-    real, moves = journal._move, []
+    real, moves = journal._write_over, []
 
-    def killed_after_two(*args: object) -> None:
+    def killed_after_two(target: Path, data: bytes) -> None:
         if len(moves) == 2:
-            raise KeyboardInterrupt        # as SIGKILL would, between two renames
-        moves.append(args)
-        real(*args)                        # type: ignore[arg-type]
+            target.write_bytes(data[: len(data) // 2])
+            raise KeyboardInterrupt        # as SIGKILL would, halfway through the third page
+        moves.append(target)
+        real(target, data)
 
-    monkeypatch.setattr(journal, "_move", killed_after_two)
+    monkeypatch.setattr(journal, "_write_over", killed_after_two)
     with pytest.raises(KeyboardInterrupt):
         build(load_config(site), run_import=False)
     assert (journal_dir(site / "_site") / "COMMIT").is_file()
     assert output_tree(site / "_site") != previous           # cut short after the commit point...
-    monkeypatch.setattr(journal, "_move", real)
+    monkeypatch.setattr(journal, "_write_over", real)
     recover(site / "_site")                            # ...and finished: what the next build does first
     assert output_tree(site / "_site") == clean_build(site, tmp_path)
     build(load_config(site), run_import=False)         # its record was never saved: trusts nothing, same site
@@ -119,3 +121,20 @@ def test_one_edit_build_killed_at_random_moments_loses_nothing(tmp_path: Path) -
     assert cli_build(site).wait(120) == 0
     assert output_tree(site / "_site") == current
     assert sorted(p.name for p in site.iterdir()) == [".pressroom-cache", "_site", "content", "pressroom.toml"]
+
+
+def test_a_page_with_another_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """Pages are written over in place, but never through a second name: that file keeps its bytes."""
+    site = tmp_path / "site"
+    write_site(site, 40)
+    build(load_config(site), run_import=False)
+    page = site / "_site" / "2024" / "04" / "index.html"        # r039's month
+    other = tmp_path / "elsewhere.html"
+    os.link(page, other)
+    kept = other.read_bytes()
+    path = site / "content" / "r039.md"
+    path.write_text(path.read_text().replace("Release 39", "Renamed release 39"))
+    result = build(load_config(site), run_import=False)
+    assert "2024/04/index.html" in result.written
+    assert other.read_bytes() == kept and page.read_bytes() != kept
+    assert output_tree(site / "_site") == clean_build(site, tmp_path)
