@@ -138,3 +138,19 @@ def test_a_page_with_another_link_is_replaced_not_written_through(tmp_path: Path
     assert "2024/04/index.html" in result.written
     assert other.read_bytes() == kept and page.read_bytes() != kept
     assert output_tree(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_what_is_not_a_plain_file_at_a_page_is_replaced_whole(tmp_path: Path) -> None:
+    """A link, a named pipe, a folder where the journal writes a page: replaced, never written through or waited on."""
+    from generator.build.journal import _write_over
+
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_text("kept")
+    link, pipe, folder = tmp_path / "link.html", tmp_path / "pipe.html", tmp_path / "folder.html"
+    link.symlink_to(elsewhere)
+    os.mkfifo(pipe)
+    (folder / "inside").mkdir(parents=True)
+    for target in (link, pipe, folder, tmp_path / "new" / "page.html"):
+        _write_over(target, b"<p>new</p>")
+        assert target.is_file() and not target.is_symlink() and target.read_bytes() == b"<p>new</p>"
+    assert elsewhere.read_text() == "kept"

@@ -147,12 +147,12 @@ def _move(folder: Path, output_dir: Path, entry: str | list[str]) -> None:
 def _write_over(target: Path, data: bytes) -> None:
     """`data` into the plain file `target`, in place (made when missing); a file with other links, or anything
     but a plain file, is replaced whole instead."""
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
+    try:       # never through a link; O_NONBLOCK: a named pipe put there fails at once instead of waiting
+        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o666)
-    except OSError:                 # a link (ELOOP), a folder (EISDIR)
+    except OSError:                 # a link (ELOOP), a folder (EISDIR), a pipe nobody reads (ENXIO)
         _replace(target, data)
         return
     with os.fdopen(fd, "wb", buffering=0) as handle:
