@@ -117,9 +117,8 @@ def apply(folder: Path, output_dir: Path) -> None:
     for name in plan["folders"]:
         _swap_folder(folder, output_dir, name)
     files = plan["files"]
-    with contextlib.ExitStack() as stack:
-        packed = any(isinstance(entry, list) and len(entry) == 3 for entry in files)
-        pack = stack.enter_context(open(folder / PACK, "rb")) if packed else None
+    packed = folder / PACK
+    with open(packed, "rb") if packed.is_file() else contextlib.nullcontext() as pack:
         for entry in files[:-1]:
             if isinstance(entry, list) and len(entry) == 3:
                 assert pack is not None

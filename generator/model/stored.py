@@ -52,11 +52,7 @@ def store(model: Model) -> StoredModel:
         listings.append((listing.route, listing.kind, listing.title, listing.key, listing.pager.number,
                          listing.pager.total, tuple(position[a.route] for a in listing.articles)))
 
-    def at(article: Article | None) -> int:
-        return NONE if article is None else position[article.route]
-
-    links = tuple((at(n.newer), at(n.older), tuple(at(r) for r in n.related))
-                  for n in (site.neighbours[a.route] for a in site.articles))
+    links = tuple(_link_positions(site.neighbours[a.route], position) for a in site.articles)
     groups = tuple((key, tuple(listing_at[p.route] for p in pages)) for key, pages in model.groups.items())
     return StoredModel(model.per_page, tuple(a.source_path for a in site.articles), tuple(listings), tuple(shared),
                        tuple(routes_of), groups, site.tags, site.years, links, site.pages, site.redirects)
@@ -66,16 +62,19 @@ def relinked(stored: StoredModel, site: Site, routes: set[str]) -> StoredModel:
     """`stored` with the links of `routes` as `site` has them now (after `Model.swap`: positions are the same,
     but a URL moved in place can reorder the related links of releases near it)."""
     position = {a.route: i for i, a in enumerate(site.articles)}
-
-    def at(article: Article | None) -> int:
-        return NONE if article is None else position[article.route]
-
     links = list(stored.links)
     for route in routes:
         if route in position:
-            n = site.neighbours[route]
-            links[position[route]] = (at(n.newer), at(n.older), tuple(at(r) for r in n.related))
+            links[position[route]] = _link_positions(site.neighbours[route], position)
     return dataclasses.replace(stored, links=tuple(links))
+
+
+def _link_positions(links: Neighbours, position: dict[str, int]) -> tuple[int, int, tuple[int, ...]]:
+    """An article's newer, older and related releases as positions (`NONE` for no release)."""
+    def at(article: Article | None) -> int:
+        return NONE if article is None else position[article.route]
+
+    return at(links.newer), at(links.older), tuple(at(r) for r in links.related)
 
 
 def restore(stored: StoredModel, ordered: Sequence[Article]) -> Model:

@@ -91,10 +91,11 @@ class Model:
                                                tuple(sub.get(r.route, r) for r in links.related))
                 dirty_articles.add(route)
         ordered = tuple(sub.get(a.route, a) for a in site.articles)
-        moves = [new for old, new in pairs if old.route != new.route]
-        for old, new_article in pairs:
-            if old.route != new_article.route:
-                neighbours[new_article.route] = neighbours.pop(old.route)
+        moves = []
+        for old, moved in pairs:
+            if old.route != moved.route:
+                neighbours[moved.route] = neighbours.pop(old.route)
+                moves.append(moved)
         if moves:       # related links break ties by route: look again at every release near a moved one
             dirty_articles |= _relink_near(moves, ordered, neighbours)
         self.site = dataclasses.replace(
@@ -190,10 +191,7 @@ def moves_in_place(old: Article, new: Article) -> bool:
 def _relink_near(moves: list[Article], ordered: tuple[Article, ...], neighbours: dict[str, Neighbours]) -> set[str]:
     """Neighbours again for the releases within the related window of a moved one, in `neighbours`; returns the
     routes whose links changed."""
-    by_tag: dict[str, list[Article]] = defaultdict(list)
-    for article in ordered:
-        for tag in article.tags:
-            by_tag[tag.slug].append(article)
+    by_tag = _by_tag(ordered)
     index_of = {a.route: i for i, a in enumerate(ordered)}
     redo = _near_in_tags(moves, by_tag, by_tag, index_of)
     for article in moves:
@@ -237,11 +235,12 @@ def _near_in_tags(touched: list[Article], old_by_tag: dict[str, list[Article]], 
     return near
 
 
-def _by_tag(ordered: Sequence[Article], slugs: set[str]) -> dict[str, list[Article]]:
+def _by_tag(ordered: Sequence[Article], slugs: set[str] | None = None) -> dict[str, list[Article]]:
+    """Each tag's articles in `ordered`'s order: of the tags `slugs` names, or of every tag."""
     found: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
         for tag in article.tags:
-            if tag.slug in slugs:
+            if slugs is None or tag.slug in slugs:
                 found[tag.slug].append(article)
     return found
 
