@@ -152,3 +152,32 @@ def test_fast_passes_match_plain_markdown_on_random_text() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
         for allow_html in (True, False):
             assert plain.render(text, allow_html=allow_html) == fast.render(text, allow_html=allow_html), text
+
+
+@pytest.mark.parametrize("tamper", ["none", "edited", "deleted", "added", "folder"])
+def test_the_output_check_run_in_a_child_answers_as_the_inline_one(site: Path, tamper: str) -> None:
+    """`pressroom build` checks the output folder against its record in a forked child while it scans; the answer
+    must be the one the inline check gives, for an untouched folder and for each kind of hand edit."""
+    import os
+    import threading
+
+    from generator.build.deps import Output
+    from generator.build.record import SavedRecord, matches_soon
+    from generator.build.writing import output_matches
+    config = load_config(site)
+    build(config, run_import=False)
+    record: Output = DiskCache(site).load("pages", SavedRecord(DiskCache(site), site / "_site").key)
+    page = site / "_site" / "index.html"
+    if tamper == "edited":
+        page.write_bytes(page.read_bytes().upper())       # same size, new time
+    elif tamper == "deleted":
+        page.unlink()
+    elif tamper == "added":
+        (site / "_site" / "tags" / "stray.html").write_text("x")
+    elif tamper == "folder":
+        (site / "_site" / "tags").mkdir(exist_ok=True)
+        os.utime(site / "_site" / "tags", ns=(1, 1))
+    inline = output_matches(site / "_site", record)
+    assert inline is (tamper == "none")
+    assert threading.active_count() == 1        # else no child is forked and this test checks nothing new
+    assert matches_soon(site / "_site", record)() is inline

@@ -30,7 +30,7 @@ from .result import BuildResult
 from .contents import Contents
 from .sources import Files, Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
-from .cards import WORTH_LOADING, Cards, changed_cards, cards_key, load_cards, save_cards
+from .cards import WORTH_LOADING, Cards, cards_key, load_cards, save_cards
 from .journal import recover
 from ..model.stored import StoredModel, relinked
 from .resume import RESUME_MAX, load_state, save_state, state_name
@@ -122,6 +122,8 @@ class SiteBuilder:
         self.record.forget()
         recover(config.output_dir)      # a killed build's committed journal is finished first
         check_output_dir(config.output_dir, config.site_dir)
+        if self.one_shot and not self._ready:
+            self.record.check_early()      # before the progress line's thread starts: the check runs in a fork
         self.progress("import", 0)
         imported = import_new_seeds(config, problems) if self.run_import else 0
         self._prepare()
@@ -168,8 +170,8 @@ class SiteBuilder:
         """`pressroom build` after an edit: the last build's state taken up again (the model, the files as read,
         the output record), then the update `serve` runs for what changed; None when there is no state to trust
         or too much changed (a full build follows)."""
-        old = self._trusted_output()
         changed = self.contents.changed_since_saved(files, self._stamps)
+        old = self._trusted_output()
         if not old.build_id or len(changed) > RESUME_MAX:
             return None
         entries = self.contents.entries
@@ -282,8 +284,8 @@ class SiteBuilder:
             cards = self._saved_cards(plan)
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
                                   plan, old, new, staging)
-            if cards is not None and changed_cards(cards, self.renderer.cards):
-                save_cards(self.cache, cards_key(self.keys), self.renderer.cards, self.contents.entries)
+            if cards is not None:
+                save_cards(self.cache, cards_key(self.keys), cards, self.renderer.cards, self.contents.entries)
             self.progress("write", len(out.payload))
             if self.search and config.search:
                 self.progress("index", 0)
