@@ -3,7 +3,8 @@
 Holds what is slow to recompute: every content file's parsed `Article` (rendered
 Markdown included), keyed by the file's content hash, and the manifest of the last
 output (each page's dependency key and the hash of its bytes). Each cache file is a
-pickle behind a header holding a format tag and the SHA-256 of the payload, and it
+pickle behind a header holding a format tag, the payload's length and its CRC-32 (it catches a truncated or
+damaged file, which is all it is for; SHA-256 took ~0.03 s per build at 10,000 releases), and it
 carries the key it was made under (Pressroom's version, a hash of its own source, the
 library versions and the config/theme fingerprint). A truncated, corrupted or stale
 file is ignored: the build is then cold, never wrong. Deleting the folder is always safe.
@@ -15,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,8 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".pressroom-cache"
-MAGIC = b"PRESSROOM-CACHE-1\n"
-_DIGEST_SIZE = 32
+MAGIC = b"PRESSROOM-CACHE-2\n"
+_HEAD = len(MAGIC) + 12           # then the payload's length (8 bytes) and CRC-32 (4 bytes), big-endian
 
 
 def digest(data: bytes) -> bytes:
@@ -49,6 +51,10 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.blake2b(repr((code_fingerprint(), *parts)).encode(), digest_size=16).hexdigest()
 
 
+def _check(payload: bytes | memoryview) -> bytes:
+    return len(payload).to_bytes(8, "big") + zlib.crc32(payload).to_bytes(4, "big")
+
+
 class DiskCache:
     """Named, checksummed pickles under `<site>/.pressroom-cache/`."""
 
@@ -64,11 +70,10 @@ class DiskCache:
             data = self.path(name).read_bytes()
         except OSError:
             return None
-        head = len(MAGIC) + _DIGEST_SIZE
-        if len(data) < head or not data.startswith(MAGIC):
+        if len(data) < _HEAD or not data.startswith(MAGIC):
             return None
-        payload = memoryview(data)[head:]
-        if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
+        payload = memoryview(data)[_HEAD:]
+        if _check(payload) != data[len(MAGIC):_HEAD]:
             return None
         try:
             saved_key, value = pickle.loads(payload)
@@ -88,7 +93,7 @@ class DiskCache:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(MAGIC)
-                    handle.write(hashlib.sha256(payload).digest())
+                    handle.write(_check(payload))
                     handle.write(payload)
                 os.replace(tmp, self.path(name))
             except BaseException:
