@@ -1,4 +1,4 @@
-"""The parsed articles are cached in chunks: an edit saves the one chunk holding the edited file."""
+"""The parsed articles and the summary cards are cached in chunks: an edit saves the one chunk holding what changed."""
 from __future__ import annotations
 
 import os
@@ -10,6 +10,7 @@ from generator.build.entries import chunk_of
 from generator.cache import CACHE_DIR
 from generator.config import load_config
 from tests.test_speed_journal import write_site
+from tests.trees import clean_build, output_tree
 
 
 def chunk_times(site: Path) -> dict[str, int]:
@@ -30,3 +31,19 @@ def test_an_edit_saves_only_the_chunk_of_the_edited_file(tmp_path: Path) -> None
     assert result.written
     after = chunk_times(site)
     assert [name for name in after if after[name] != before[name]] == [f"articles-{chunk_of('content/r021.md'):02d}.pickle"]
+
+
+def test_a_new_release_saves_only_the_chunk_of_its_summary_card(tmp_path: Path) -> None:
+    """A new release moves every page of the front page's list: the cards saved by the last build are used, and
+    only the chunk its own card falls in is written again; the site equals a cold build."""
+    site = tmp_path / "site"
+    write_site(site, 250)                    # 50 front pages of 5: enough list pages for the saved cards to be read
+    build(load_config(site), run_import=False)
+    cards = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR).glob("cards-*.pickle")}
+    assert len(cards) > 32
+    (site / "content" / "zz-new.md").write_text("---\ntitle: The newest\ndate: 2024-12-31\ntags: [t1]\n---\nNew.\n")
+    result = build(load_config(site), run_import=False)
+    assert sum(1 for name in result.written if name.startswith("page/")) > 40
+    after = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR).glob("cards-*.pickle")}
+    assert [name for name in after if after[name] != cards.get(name)] == [f"cards-{chunk_of('content/zz-new.md'):02d}.pickle"]
+    assert output_tree(site / "_site") == clean_build(site, tmp_path)
