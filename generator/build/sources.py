@@ -184,7 +184,8 @@ def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> 
             is_folder = False
         if is_folder:
             _walk(entry.path, [*parts, name], found)
-        if os.path.splitext(name)[1].lower() in CONTENT_SUFFIXES:
+        dot = name.rfind(".")
+        if dot > 0 and name[dot:].lower() in CONTENT_SUFFIXES:
             found.append(([*parts, name], entry.path))
 
 
