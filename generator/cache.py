@@ -101,7 +101,3 @@ class DiskCache:
                 raise
         except OSError:
             pass
-
-    def clear(self) -> None:
-        for name in ("articles", "stamps", "pages"):
-            self.path(name).unlink(missing_ok=True)

@@ -47,3 +47,26 @@ def test_a_new_release_saves_only_the_chunk_of_its_summary_card(tmp_path: Path) 
     after = {p.name: p.stat().st_mtime_ns for p in (site / CACHE_DIR).glob("cards-*.pickle")}
     assert [name for name in after if after[name] != cards.get(name)] == [f"cards-{chunk_of('content/zz-new.md'):02d}.pickle"]
     assert output_tree(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_new_stamps_on_the_same_bytes_save_the_stamps_file_alone(tmp_path: Path) -> None:
+    """A fresh checkout (or `touch`) gives every file a new stamp, not new bytes: the parses are kept, and only the
+    small stamps file is written again; the next build trusts the new stamps without hashing the files again."""
+    site = tmp_path / "site"
+    write_site(site, 60)
+    for old in (site / "content").glob("*.md"):
+        os.utime(old, (time.time() - 100, time.time() - 100))
+    build(load_config(site), run_import=False)
+    before = chunk_times(site)
+    stamps = (site / CACHE_DIR / "stamps.pickle").stat().st_mtime_ns
+    for path in (site / "content").glob("*.md"):
+        path.write_bytes(path.read_bytes())                # same bytes, new time (and a new inode's worth)
+        os.utime(path, (time.time() - 50, time.time() - 50))
+    result = build(load_config(site), run_import=False)
+    assert not result.written
+    assert chunk_times(site) == before
+    assert (site / CACHE_DIR / "stamps.pickle").stat().st_mtime_ns != stamps
+    stamps = (site / CACHE_DIR / "stamps.pickle").stat().st_mtime_ns
+    build(load_config(site), run_import=False)          # nothing changed: answered from the record, stamps trusted
+    assert (site / CACHE_DIR / "stamps.pickle").stat().st_mtime_ns == stamps
+    assert chunk_times(site) == before

@@ -139,7 +139,6 @@ class Contents:
     def save(self) -> None:
         """The parsed files, and apart from them the small stamps file a no-change build reads alone."""
         self._store.save(self.key, self.entries)
-        self.cache.save("stamps", self.key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in self.entries.items()})
         self.dirty = False
 
     def _markdown(self) -> MarkdownRenderer:
