@@ -10,6 +10,7 @@ import stat
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -285,6 +286,7 @@ def select(loaded: Iterable[Loaded], config: Config, problems: Problems) -> tupl
     articles: list[Article] = []
     pages: list[Page] = []
     held: list[Article] = []
+    now = datetime.now(timezone.utc)       # one clock for the whole site (and not one call a release)
     for item in loaded:
         for found in item.problems:
             problems.add(found)
@@ -293,7 +295,7 @@ def select(loaded: Iterable[Loaded], config: Config, problems: Problems) -> tupl
         article = item.article
         if article is None or article.draft and not config.drafts:
             continue
-        if is_future(article) and not config.drafts:
+        if is_future(article, now) and not config.drafts:
             held.append(article)
             continue
         articles.append(article)
