@@ -38,6 +38,10 @@ class Tag:
     slug: str
     name: str
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        """Read back (from the cache, or from a parse worker) as the one shared object for this tag (`_tag`)."""
+        return _tag, (self.slug, self.name)
+
 
 @dataclass(frozen=True)
 class Page:
