@@ -10,7 +10,6 @@ import stat
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from ..cache import digest
 from ..config import Config
 from ..content import (CONTENT_SUFFIXES, Article, Loaded, Page, is_future, is_page, parse_article,
-                       parse_page, decode_text, read_text)
+                       parse_page, decode_text, read_text, utc_now)
 from ..errors import PressroomError, Problem, Problems, problem
 from ..markup import MarkdownRenderer
 from ..model import find_duplicate_routes
@@ -286,7 +285,7 @@ def select(loaded: Iterable[Loaded], config: Config, problems: Problems) -> tupl
     articles: list[Article] = []
     pages: list[Page] = []
     held: list[Article] = []
-    now = datetime.now(timezone.utc)       # one clock for the whole site (and not one call a release)
+    now = utc_now()       # one reading of the clock for the whole site (and not one a release)
     for item in loaded:
         for found in item.problems:
             problems.add(found)
