@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 import traceback
@@ -150,6 +151,10 @@ def _build(args: argparse.Namespace, config: Config, progress: ProgressFn) -> Bu
     """Build as `build` and `check` do; None (after saying why) when the build stopped."""
     from .build import build
 
+    # A one-shot process keeps nearly all it makes until it exits: collect young cycles every 50,000 allocations,
+    # not 700, and the whole heap almost never (at 10,000 releases the collector took 0.08-0.11 s of an edit's
+    # build, 0.04 s so; a cold build's peak memory is the same).
+    gc.set_threshold(50_000, 20, 100)
     try:
         return build(config, strict=args.strict, progress=progress)
     except (PressroomError, OSError, TemplateError, RecursionError) as exc:
