@@ -48,11 +48,13 @@ class EntryStore:
             part = self.cache.load(f"articles-{number:02d}", key)
             if not isinstance(part, dict):
                 continue
+            held = []
             for rel, (hashed, loaded) in part.items():
                 stamp, seen_ns, stamped = stamps.get(rel, (None, 0, b""))
                 entries[rel] = FileEntry(stamp, seen_ns, hashed, loaded) if stamped == hashed else \
                     FileEntry(None, 0, hashed, loaded)
-            self.saved[number] = tuple((rel, hashed, loaded) for rel, (hashed, loaded) in part.items())
+                held.append((rel, hashed, loaded))
+            self.saved[number] = tuple(held)
         return entries
 
     def save(self, key: str, entries: dict[str, FileEntry]) -> None:

@@ -36,20 +36,22 @@ class SavedRecord:
         `pressroom build` scans and loads the content cache meanwhile (at 10,000 releases the ~28,000 stats of
         the check took ~0.1 s, as long as either)."""
         if self._found is None and self._pending is None:
-            saved = self.cache.load("pages", self.key)
-            if isinstance(saved, Output):
-                self._pending = saved, matches_soon(self.output_dir, saved)
+            self._pending = self._check(forked=True)
 
     def trusted(self) -> Output:
         """The saved record when the folder on disk is what it says; else an empty one."""
         if self._found is None:
-            if self._pending is not None:
-                (saved, answer), self._pending = self._pending, None
-                self._found = saved if answer() else Output()
-            else:
-                saved = self.cache.load("pages", self.key)
-                self._found = saved if isinstance(saved, Output) and output_matches(self.output_dir, saved) else Output()
+            saved, answer = self._pending or self._check(forked=False)
+            self._pending = None
+            self._found = saved if answer() else Output()
         return self._found
+
+    def _check(self, *, forked: bool) -> tuple[Output, Callable[[], bool]]:
+        saved = self.cache.load("pages", self.key)
+        saved = saved if isinstance(saved, Output) else Output()      # an empty record matches no folder
+        if forked:
+            return saved, matches_soon(self.output_dir, saved)
+        return saved, lambda: output_matches(self.output_dir, saved)
 
     def forget(self) -> None:
         """The folder is being written: read the record again when next asked."""
@@ -65,12 +67,11 @@ class SavedRecord:
 def matches_soon(output_dir: Path, out: Output) -> Callable[[], bool]:
     """`output_matches`, answered later: checked in a forked child while the caller goes on (a thread would not do:
     it gets the interpreter back for one stat per switch interval), or here when forking is not safe (threads)."""
-    if not out.stats or not fork_ok():
-        answer = output_matches(output_dir, out)
-        return lambda: answer
     try:
-        pid = os.fork()
+        pid = os.fork() if out.stats and fork_ok() else -1
     except OSError:
+        pid = -1
+    if pid < 0:
         answer = output_matches(output_dir, out)
         return lambda: answer
     if pid == 0:                                   # the child: stats only, then gone without running any cleanup
