@@ -1,9 +1,12 @@
-"""Rendering the planned pages: in-process, or on every core (forked workers that inherit the site and write
-their share straight into the staging folder) when there are many."""
+"""Rendering the planned pages: in-process; on every core (forked workers that inherit the site and write their
+share straight into the staging folder) when there are many to stage; or, for a few hundred written through the
+journal (a new release moves every list page by one), half of them in one forked child that sends its bytes back."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from .sources import PARALLEL_MIN, fork_ok
 from .writing import safe_relative
 
 Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes hash, bytes or None: already staged)
+SPLIT_MIN = 100     # pages to render in place before a second core takes half (a fork costs ~10 ms)
 
 
 def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path | None) -> list[Rendered]:
@@ -27,11 +31,98 @@ def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path |
         renderer.cards.clear()      # cards of articles edited away (serve): let them go
     if staging is not None and len(jobs) >= PARALLEL_MIN and fork_ok():
         return _render_forked(renderer, site, jobs, staging)
+    if len(jobs) >= SPLIT_MIN and fork_ok():
+        return _render_split(renderer, site, jobs)
+    return _render_here(renderer, site, jobs)
+
+
+def _render_here(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rendered]:
     out: list[Rendered] = []
     for kind, item, name, key in jobs:
         data = render_page(renderer, site, kind, item)
         out.append((name, key, digest(data), data))
     return out
+
+
+def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rendered]:
+    """Every other job rendered by a forked child on the other core, its pages and new summary cards sent back
+    through a pipe, while this process renders the rest; in job order. If the child fails in any way (a template
+    error included), its share is rendered here, so the error is reported as an in-process render reports it."""
+    theirs = jobs[1::2]
+    known = set(renderer.cards)
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return _render_here(renderer, site, jobs)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return _render_here(renderer, site, jobs)
+    if pid == 0:
+        _child_renders(renderer, site, theirs, known, read_fd, write_fd)
+    os.close(write_fd)
+    sent: bytes | None = None
+    try:
+        ours = _render_here(renderer, site, jobs[0::2])
+        with os.fdopen(read_fd, "rb") as pipe:
+            sent = pipe.read()
+    finally:
+        _reap(pid, kill=sent is None)
+    rendered = _received(renderer, site, sent)
+    if rendered is None:
+        rendered = _render_here(renderer, site, theirs)
+    merged: list[Rendered] = []
+    for i, item in enumerate(ours):
+        merged.append(item)
+        if i < len(rendered):
+            merged.append(rendered[i])
+    return merged
+
+
+def _child_renders(renderer: Renderer, site: Site, jobs: list[Job], known: set[str], read_fd: int,
+                   write_fd: int) -> None:
+    """The forked child of `_render_split`: render, send (pages, new cards), and go without running any cleanup."""
+    code = 1
+    try:
+        os.close(read_fd)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        rendered = _render_here(renderer, site, jobs)
+        cards = [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(pickle.dumps((rendered, cards), protocol=pickle.HIGHEST_PROTOCOL))
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _received(renderer: Renderer, site: Site, sent: bytes | None) -> list[Rendered] | None:
+    """The child's pages, its cards put in the renderer (with this process's article objects); None if it failed."""
+    try:
+        rendered, cards = pickle.loads(sent) if sent else (None, ())
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+    if cards:
+        wanted = dict(cards)
+        for article in site.articles:
+            card = wanted.get(article.source_path)
+            if card is not None:
+                renderer.cards[article.source_path] = (article, card)
+    return rendered
+
+
+def _reap(pid: int, *, kill: bool) -> None:
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def render_page(renderer: Renderer, site: Site, kind: str, item: Any) -> bytes:
