@@ -4,11 +4,18 @@ The engine reports stages through a callback, `progress(stage, count)` (e.g. `("
 nothing of terminals; `progress_for(stream, quiet)` gives the callback for `pressroom build` and `check`: a
 `Progress` line when `stream` is a terminal, else one that does nothing. A ticker redraws the line a few times a
 second so the seconds of a long stage keep counting.
+
+The build forks (parse and render workers, the output check) and forks only while no other thread runs, except
+one marked `fork_safe`: the ticker is, because it draws only under a lock this process holds across every fork,
+so a child never starts life with the stream half written or its lock taken (a build at a terminal parsed and
+rendered on one core before, 1.7x slower cold at 2,000 releases).
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import TextIO
 
@@ -40,6 +47,7 @@ class Progress:
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self._tick = tick
+        _hold_across_forks(self)
 
     def __call__(self, stage: str, count: int = 0) -> None:
         number = self.stages.index(stage) + 1 if stage in self.stages else 0
@@ -49,6 +57,7 @@ class Progress:
             self._draw()
         if self._ticker is None and self._tick > 0:
             self._ticker = threading.Thread(target=self._run, name="pressroom-progress", daemon=True)
+            self._ticker.fork_safe = True        # type: ignore[attr-defined]    # see _hold_across_forks
             self._ticker.start()
 
     def _draw(self) -> None:
@@ -79,6 +88,25 @@ class Progress:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _hold_across_forks(progress: Progress) -> None:
+    """Take the line's lock before every fork and give it back after, in both processes (weakly: the hooks stay
+    registered for the life of the process, the `Progress` need not)."""
+    ref = weakref.ref(progress)
+
+    def before() -> None:
+        line = ref()
+        if line is not None:
+            line._lock.acquire()
+
+    def after() -> None:
+        line = ref()
+        if line is not None and line._lock.locked():
+            line._lock.release()
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(before=before, after_in_parent=after, after_in_child=after)
 
 
 def shows_progress(stream: TextIO, quiet: bool = False) -> bool:

@@ -125,3 +125,53 @@ def test_quiet_shows_no_progress_even_on_a_terminal(site):
     shown, out, code = run_on_a_terminal(site, "--quiet")
     assert code == 0 and "\x1b" not in shown and "\r" not in shown
     assert out.splitlines()[-1].startswith("built: 3 articles")
+
+
+def test_the_ticker_lets_a_build_fork_and_no_child_finds_the_line_locked(tmp_path):
+    """The progress line's thread may run while the build forks its workers (a build at a terminal used one core):
+    the line's lock is held across each fork, so a child that writes to the same stream never waits forever."""
+    from generator.build.sources import fork_ok
+
+    stream = (tmp_path / "terminal.txt").open("w")
+    progress = Progress(stream, tick=0.0002)      # redraws all the time, taking the stream's own lock each time
+    progress("render", 10)
+    try:
+        assert fork_ok()
+        for _ in range(200):
+            pid = os.fork()
+            if pid == 0:
+                stream.write("child\n")
+                stream.flush()
+                os._exit(0)
+            for _ in range(1000):       # at most 10 s for the child to be done
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                raise AssertionError("a forked child waited forever for the progress line's lock")
+            assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        progress.close()
+        stream.close()
+    assert (tmp_path / "terminal.txt").read_text().count("child\n") == 200
+
+
+def test_a_build_at_a_terminal_parses_on_every_core(tmp_path, monkeypatch):
+    import generator.build.sources as sources
+    from tests.test_speed_journal import write_site
+
+    write_site(tmp_path / "site", sources.PARALLEL_MIN + 20)
+    pools = []
+    real = sources.multiprocessing.get_context
+
+    def spy(method=None):
+        pools.append(method)
+        return real(method)
+
+    monkeypatch.setattr(sources.multiprocessing, "get_context", spy)
+    with Progress(Terminal(), tick=0.005) as progress:
+        build(load_config(tmp_path / "site"), run_import=False, progress=progress)
+    assert "fork" in pools

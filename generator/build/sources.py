@@ -114,7 +114,11 @@ def file_digest(rel: str, path: str) -> bytes:
 
 
 def fork_ok() -> bool:
-    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    """More than one core, and no thread running that a forked child could find holding a lock, bar one marked
+    `fork_safe` (the progress line's ticker, which holds its lock across every fork: progress.py)."""
+    main = threading.main_thread()
+    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and all(thread is main or getattr(thread, "fork_safe", False) for thread in threading.enumerate()))
 
 
 def chunks(items: list[Any], count: int) -> list[list[Any]]:
