@@ -332,16 +332,15 @@ class SiteBuilder:
         digests = trusted_digests(files, stamps, self._stamps)
         if digests is None:
             return None
-        out = self._trusted_output()
-        if not out.state or out.state != state_key(self.keys, self.contents.key, digests) or due(out.held_until):
+        head = self.record.head()
+        if head is None or not head.state or head.state != state_key(self.keys, self.contents.key, digests) \
+                or due(head.held_until):
             return None
         if self.search and self.config.search and not (self.config.output_dir / SEARCH_DIR).is_dir():
             return None
-        for item in out.problems:
+        for item in head.problems:
             problems.add(item)
-        self._out = out
-        files_count = len(out.files) + len(out.extras)
-        return BuildResult(out.articles, files_count - len(self.statics), files_count, imported, tuple(problems),
+        return BuildResult(head.articles, head.files - len(self.statics), head.files, imported, tuple(problems),
                            time.perf_counter() - started)
 
     def _state(self) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,69 +18,116 @@ from ..cache import DiskCache, digest, fingerprint
 from ..content import is_future
 from .deps import Keys, Output
 from .sources import FileEntry, Files, Stamp, fork_ok
-from .writing import output_matches, record_stats
+from .writing import output_matches, pack_stats, record_stats, unpack_stats, written_by
+
+
+RECORD, STATS, HEAD = "pages", "pages-stats", "pages-head"
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a `pressroom build` with nothing changed answers from, saved apart from the record (which it need not
+    load: at 100,000 releases ~45 MB)."""
+
+    build_id: str
+    state: bytes
+    articles: int
+    problems: tuple[Any, ...]
+    held_until: datetime | None
+    files: int                   # output files, statics included
+
+
+@dataclass(frozen=True)
+class PackedStats:
+    build_id: str
+    names: str                   # writing.pack_stats
+    numbers: bytes
 
 
 class SavedRecord:
-    """The output record of one output folder, in the cache: read once per build and trusted only while the folder
-    still matches it (the no-change answer, a resumed build and a full build all ask), saved after a build."""
+    """The output record of one output folder, in the cache, trusted only while the folder still matches it: the
+    record (`pages`), the stats that check it (`pages-stats`) and the no-change answer (`pages-head`) are saved
+    apart, each naming the build that wrote the folder, so a build loads only what it asks for."""
 
     def __init__(self, cache: DiskCache, output_dir: Path) -> None:
         self.cache = cache
         self.output_dir = output_dir
         self.key = fingerprint("output", str(output_dir))
         self._found: Output | None = None
-        self._pending: tuple[Output, Callable[[], bool]] | None = None
+        self._answer: bool | None = None
+        self._pending: Callable[[], bool] | None = None
 
     def check_early(self) -> None:
-        """Start checking the saved record against the folder in a child process, to be answered by `trusted()`: a
+        """Start checking the folder against the saved stats in a child process, answered when first asked: a
         `pressroom build` scans and loads the content cache meanwhile (at 10,000 releases the ~28,000 stats of
-        the check took ~0.1 s, as long as either)."""
-        if self._found is None and self._pending is None:
-            self._pending = self._check(forked=True)
+        the check took ~0.1 s, as long as either; at 100,000, 1.3 s)."""
+        if self._answer is None and self._pending is None:
+            self._pending = matches_soon(self.output_dir, lambda: self.cache.load(STATS, self.key))
+
+    def head(self) -> Head | None:
+        """The no-change answer of the build that wrote the folder, when the folder is still what it wrote."""
+        head = self.cache.load(HEAD, self.key)
+        if isinstance(head, Head) and self._matches() and head.build_id == written_by(self.output_dir):
+            return head
+        return None
 
     def trusted(self) -> Output:
         """The saved record when the folder on disk is what it says; else an empty one."""
         if self._found is None:
-            saved, answer = self._pending or self._check(forked=False)
-            self._pending = None
-            self._found = saved if answer() else Output()
+            saved = self.cache.load(RECORD, self.key)
+            stats = self.cache.load(STATS, self.key) if isinstance(saved, Output) and self._matches() else None
+            if (isinstance(stats, PackedStats) and stats.build_id == saved.build_id  # type: ignore[union-attr]
+                    and saved.build_id == written_by(self.output_dir)):   # type: ignore[union-attr]
+                saved.stats = unpack_stats(stats.names, stats.numbers)   # type: ignore[union-attr]
+                self._found = saved       # type: ignore[assignment]
+            else:
+                self._found = Output()
         return self._found
 
-    def _check(self, *, forked: bool) -> tuple[Output, Callable[[], bool]]:
-        saved = self.cache.load("pages", self.key)
-        saved = saved if isinstance(saved, Output) else Output()      # an empty record matches no folder
-        if forked:
-            return saved, matches_soon(self.output_dir, saved)
-        return saved, lambda: output_matches(self.output_dir, saved)
+    def _matches(self) -> bool:
+        if self._answer is None:
+            pending, self._pending = self._pending, None
+            self._answer = (pending or (lambda: stats_match(self.output_dir, self.cache.load(STATS, self.key))))()
+        return self._answer
 
     def forget(self) -> None:
         """The folder is being written: read the record again when next asked."""
         if self._pending is not None:
-            self._pending[1]()        # reap the child; its answer is about a folder about to change
-        self._found, self._pending = None, None
+            self._pending()        # reap the child; its answer is about a folder about to change
+        self._found, self._answer, self._pending = None, None, None
 
     def save(self, out: Output) -> None:
+        """The record, its stats and its head (each names the build: one saved without the others is never trusted)."""
         record_stats(self.output_dir, out)
-        self.cache.save("pages", self.key, out)
+        names, numbers = pack_stats(out.stats)
+        self.cache.save(RECORD, self.key, replace(out, stats={}))
+        self.cache.save(STATS, self.key, PackedStats(out.build_id, names, numbers))
+        self.cache.save(HEAD, self.key, Head(out.build_id, out.state, out.articles, out.problems, out.held_until,
+                                             len(out.files) + len(out.extras)))
 
 
-def matches_soon(output_dir: Path, out: Output) -> Callable[[], bool]:
-    """`output_matches`, answered later: checked in a forked child while the caller goes on (a thread would not do:
-    it gets the interpreter back for one stat per switch interval), or here when forking is not safe (threads)."""
+def stats_match(output_dir: Path, stats: Any) -> bool:
+    """The folder is the one the saved stats (a `PackedStats`, or anything else: no) describe."""
+    return isinstance(stats, PackedStats) and output_matches(output_dir, stats.build_id, stats.names, stats.numbers)
+
+
+def matches_soon(output_dir: Path, load: Callable[[], Any]) -> Callable[[], bool]:
+    """`stats_match` of the stats `load` gives, answered later: loaded and checked in a forked child while the
+    caller goes on (a thread would not do: it gets the interpreter back for one stat per switch interval), or here
+    when forking is not safe (threads)."""
     try:
-        pid = os.fork() if out.stats and fork_ok() else -1
+        pid = os.fork() if fork_ok() else -1
     except OSError:
         pid = -1
     if pid < 0:
-        answer = output_matches(output_dir, out)
+        answer = stats_match(output_dir, load())
         return lambda: answer
     if pid == 0:                                   # the child: stats only, then gone without running any cleanup
         code = 2
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            code = 0 if output_matches(output_dir, out) else 1
+            code = 0 if stats_match(output_dir, load()) else 1
         finally:
             os._exit(code)
 
@@ -87,7 +135,7 @@ def matches_soon(output_dir: Path, out: Output) -> Callable[[], bool]:
         try:
             return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
         except ChildProcessError:
-            return output_matches(output_dir, out)
+            return stats_match(output_dir, load())
     return answer
 
 

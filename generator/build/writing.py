@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from array import array
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -227,18 +228,38 @@ def written_by(output_dir: Path) -> str:
     return last.removeprefix("build ") if last.startswith("build ") else ""
 
 
-def output_matches(output_dir: Path, out: Output) -> bool:
-    """True when the output folder is the one `out` records (same build) and still holds exactly its files:
-    each file's size and time, each folder's time (a file added or removed by hand moves its folder's)."""
-    if not out.stats or not out.build_id or written_by(output_dir) != out.build_id:
+def pack_stats(stats: dict[str, tuple[int, int]]) -> tuple[str, bytes]:
+    """`Output.stats` as two flat values (names joined by NUL; size and time as 64-bit integers), which load in
+    a fraction of the time of a dict of tuples (at 100,000 releases 350,000 entries took ~0.3 s to unpickle)."""
+    numbers = array("q")
+    for size, mtime_ns in stats.values():
+        numbers.append(size)
+        numbers.append(mtime_ns)
+    return "\0".join(stats), numbers.tobytes()
+
+
+def unpack_stats(names: str, numbers: bytes) -> dict[str, tuple[int, int]]:
+    values = array("q")
+    values.frombytes(numbers)
+    return dict(zip(names.split("\0"), zip(values[0::2], values[1::2]))) if names else {}
+
+
+def output_matches(output_dir: Path, build_id: str, names: str, numbers: bytes) -> bool:
+    """True when the output folder is the one build `build_id` wrote and still holds exactly its files, as packed
+    by `pack_stats`: each file's size and time, each folder's time (a file added or removed by hand moves its
+    folder's)."""
+    if not names or not build_id or written_by(output_dir) != build_id:
         return False
+    values = array("q")
+    values.frombytes(numbers)
     base = f"{output_dir}/"
     stat = os.stat
-    for name, expected in out.stats.items():
+    for i, name in enumerate(names.split("\0")):
         try:
             st = stat(base + name)
         except OSError:
             return False
-        if st.st_mtime_ns != expected[1] or (st.st_size != expected[0] and expected[0] != FOLDER):
+        size = values[2 * i]
+        if st.st_mtime_ns != values[2 * i + 1] or (st.st_size != size and size != FOLDER):
             return False
     return True
