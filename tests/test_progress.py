@@ -130,7 +130,7 @@ def test_quiet_shows_no_progress_even_on_a_terminal(site):
 def test_the_ticker_lets_a_build_fork_and_no_child_finds_the_line_locked(tmp_path):
     """The progress line's thread may run while the build forks its workers (a build at a terminal used one core):
     the line's lock is held across each fork, so a child that writes to the same stream never waits forever."""
-    from generator.build.sources import fork_ok
+    from generator.build.forked import fork_ok
 
     stream = (tmp_path / "terminal.txt").open("w")
     progress = Progress(stream, tick=0.0002)      # redraws all the time, taking the stream's own lock each time

@@ -178,3 +178,29 @@ def test_a_title_edit_that_moves_the_url_is_substituted_unless_the_url_or_the_or
     retitle(1, "Zeta release", regroups=True)                    # same date as r06: the slug now sorts after it
     retitle(1, "Release number 1", regroups=True)                # and back before it
     retitle(1, "Release number 0 and 1", regroups=False)         # still before it: substituted
+
+
+def test_the_state_saved_by_a_child_while_the_output_is_written_is_taken_up(tmp_path: Path, full_builds: list[int],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import generator.build.builder as builder
+
+    root = tmp_path / "site"
+    make_site(root)
+    savers = tmp_path / "savers.txt"
+    real = builder.save_state
+
+    def noted(*args, **kwargs):
+        with savers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(builder, "save_state", noted)
+    build_site(root)
+    edit(root, "body", random.Random(5))
+    time.sleep(0.02)
+    build_site(root)
+    assert len(full_builds) == 1                        # the second build took up the state the first one's child saved
+    assert {int(pid) for pid in savers.read_text().split()} - {os.getpid()}, "no child saved the state"
+    assert output_tree(root / "_site") == clean_build(root, tmp_path)

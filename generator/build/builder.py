@@ -34,7 +34,7 @@ from .bytecode import template_cache
 from .cards import WORTH_LOADING, Cards, cards_key, load_cards, save_cards
 from .journal import recover
 from ..model.stored import StoredModel, relinked
-from .resume import RESUME_MAX, load_state, save_state, state_name
+from .resume import RESUME_MAX, load_state, save_state, save_state_soon, state_name
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, written_by
 
@@ -287,6 +287,7 @@ class SiteBuilder:
                                   plan, old, new, staging)
             if cards is not None:
                 save_cards(self.cache, cards_key(self.keys), cards, self.renderer.cards, self.contents.entries)
+            saving = save_state_soon(self._save_state) if record and self.one_shot else None
             self.progress("write", len(out.payload))
             if self.search and config.search:
                 self.progress("index", 0)
@@ -298,8 +299,8 @@ class SiteBuilder:
                 shutil.rmtree(staging, ignore_errors=True)
         if done.mode == "serve":
             self._manifest_dirty = True
-        elif done.mode != "none" or self.contents.dirty or not manifest_saved(old, new):   # files read again: a new state
-            self._save_manifest(new)
+        elif saving or done.mode != "none" or self.contents.dirty or not manifest_saved(old, new):   # a new state
+            self._save_manifest(new, saving)
         self._out = new
         self.record.forget()
         return out.written, done.seconds
@@ -346,13 +347,26 @@ class SiteBuilder:
     def _state(self) -> bytes:
         return state_key(self.keys, self.contents.key, self.contents.digests())
 
-    def _save_manifest(self, out: Output) -> None:
-        """The output record, and with it the state a later `pressroom build` takes up (the record names it)."""
-        out.model, self._stored = save_state(
-            self.cache, self._state_name(), self._model, self._stored, self._articles, self.contents.entries,
-            [p for p in self._select_problems if p not in self._scan_problems], self._held, self.keys.meta)
+    def _save_manifest(self, out: Output, saving: Callable[[], str | None] | None = None) -> None:
+        """The output record, and with it the state a later `pressroom build` takes up (the record names it), unless
+        a child saved that state meanwhile (`saving`)."""
+        token = saving() if saving is not None else None
+        if token is None:
+            token = self._save_state()
+        else:
+            self._stored, self.contents.dirty = None, False      # the child stored them; this process did not
+        out.model = token
         self.record.save(out)
         self._manifest_dirty = False
+
+    def _save_state(self, token: str | None = None) -> str:
+        """The state a later `pressroom build` takes up, and the parsed files if read again; returns its token."""
+        token, self._stored = save_state(
+            self.cache, self._state_name(), self._model, self._stored, self._articles, self.contents.entries,
+            [p for p in self._select_problems if p not in self._scan_problems], self._held, self.keys.meta, token)
+        if self.contents.dirty:
+            self.contents.save()
+        return token
 
     def _state_name(self) -> str:
         return state_name(self.keys.global_key, self.keys.tfp_all, self.contents.key, self.config.per_page,

@@ -6,8 +6,6 @@ held back for being in the future (the record expires then).
 """
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -17,7 +15,8 @@ from typing import Any
 from ..cache import DiskCache, digest, fingerprint
 from ..content import is_future
 from .deps import Keys, Output
-from .sources import FileEntry, Files, Stamp, fork_ok
+from .forked import in_child
+from .sources import FileEntry, Files, Stamp
 from .writing import output_matches, pack_stats, record_stats, unpack_stats, written_by
 
 
@@ -113,29 +112,15 @@ def stats_match(output_dir: Path, stats: Any) -> bool:
 
 def matches_soon(output_dir: Path, load: Callable[[], Any]) -> Callable[[], bool]:
     """`stats_match` of the stats `load` gives, answered later: loaded and checked in a forked child while the
-    caller goes on (a thread would not do: it gets the interpreter back for one stat per switch interval), or here
-    when forking is not safe (threads)."""
-    try:
-        pid = os.fork() if fork_ok() else -1
-    except OSError:
-        pid = -1
-    if pid < 0:
-        answer = stats_match(output_dir, load())
-        return lambda: answer
-    if pid == 0:                                   # the child: stats only, then gone without running any cleanup
-        code = 2
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            code = 0 if stats_match(output_dir, load()) else 1
-        finally:
-            os._exit(code)
+    caller goes on, or here when forking is not safe (threads)."""
+    wait = in_child(lambda: stats_match(output_dir, load()))
+    if wait is None:
+        matched = stats_match(output_dir, load())
+        return lambda: matched
 
     def answer() -> bool:
-        try:
-            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-        except ChildProcessError:
-            return stats_match(output_dir, load())
+        code = wait()
+        return code == 0 if code in (0, 1) else stats_match(output_dir, load())
     return answer
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ from ..failures import template_problem
 from ..model import Site
 from ..render import Renderer
 from .deps import Job
-from .sources import PARALLEL_MIN, fork_ok
+from .forked import fork_ok, in_child
+from .sources import PARALLEL_MIN
 from .writing import safe_relative
 
 Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes hash, bytes or None: already staged)
@@ -54,23 +54,19 @@ def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rende
         read_fd, write_fd = os.pipe()
     except OSError:
         return _render_here(renderer, site, jobs)
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return _render_here(renderer, site, jobs)
-    if pid == 0:
-        _child_renders(renderer, site, theirs, known, read_fd, write_fd)
+    wait = in_child(lambda: _send_rendered(renderer, site, theirs, known, read_fd, write_fd))
     os.close(write_fd)
-    sent: bytes | None = None
+    if wait is None:
+        os.close(read_fd)
+        return _render_here(renderer, site, jobs)
+    sent, status = b"", None
     try:
-        ours = _render_here(renderer, site, jobs[0::2])
-        with os.fdopen(read_fd, "rb") as pipe:
+        with os.fdopen(read_fd, "rb") as pipe:       # closed on any way out: a child still writing stops
+            ours = _render_here(renderer, site, jobs[0::2])
             sent = pipe.read()
     finally:
-        _reap(pid, kill=sent is None)
-    rendered = _received(renderer, site, sent)
+        status = wait()
+    rendered = _received(renderer, site, sent) if status == 0 else None
     if rendered is None:
         rendered = _render_here(renderer, site, theirs)
     merged: list[Rendered] = []
@@ -81,28 +77,22 @@ def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rende
     return merged
 
 
-def _child_renders(renderer: Renderer, site: Site, jobs: list[Job], known: set[str], read_fd: int,
-                   write_fd: int) -> None:
-    """The forked child of `_render_split`: render, send (pages, new cards), and go without running any cleanup."""
-    code = 1
-    try:
-        os.close(read_fd)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        rendered = _render_here(renderer, site, jobs)
-        cards = [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(pickle.dumps((rendered, cards), protocol=pickle.HIGHEST_PROTOCOL))
-        code = 0
-    finally:
-        os._exit(code)
+def _send_rendered(renderer: Renderer, site: Site, jobs: list[Job], known: set[str], read_fd: int,
+                   write_fd: int) -> bool:
+    """In the child of `_render_split`: render, and send the pages and the summary cards made on the way."""
+    os.close(read_fd)
+    rendered = _render_here(renderer, site, jobs)
+    cards = [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
+    with os.fdopen(write_fd, "wb") as pipe:
+        pipe.write(pickle.dumps((rendered, cards), protocol=pickle.HIGHEST_PROTOCOL))
+    return True
 
 
-def _received(renderer: Renderer, site: Site, sent: bytes | None) -> list[Rendered] | None:
-    """The child's pages, its cards put in the renderer (with this process's article objects); None if it failed."""
+def _received(renderer: Renderer, site: Site, sent: bytes) -> list[Rendered] | None:
+    """The child's pages, its cards put in the renderer (with this process's article objects); None if garbled."""
     try:
-        rendered, cards = pickle.loads(sent) if sent else (None, ())
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        rendered, cards = pickle.loads(sent)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
     if cards:
         wanted = dict(cards)
@@ -111,18 +101,6 @@ def _received(renderer: Renderer, site: Site, sent: bytes | None) -> list[Render
             if card is not None:
                 renderer.cards[article.source_path] = (article, card)
     return rendered
-
-
-def _reap(pid: int, *, kill: bool) -> None:
-    if kill:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 def render_page(renderer: Renderer, site: Site, kind: str, item: Any) -> bytes:

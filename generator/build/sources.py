@@ -7,7 +7,6 @@ import hashlib
 import multiprocessing
 import os
 import stat
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..errors import PressroomError, Problem, Problems, problem
 from ..markup import MarkdownRenderer
 from ..model import find_duplicate_routes
 from ..urls import Urls
+from .forked import fork_ok
 
 RACY_NS = 2_000_000_000        # a file modified this close to when we looked at it is re-hashed next time
 PARALLEL_MIN = 400             # fewer files than this: parse in-process
@@ -111,14 +111,6 @@ def file_digest(rel: str, path: str) -> bytes:
     finally:
         os.close(fd)
     return hashed.digest()
-
-
-def fork_ok() -> bool:
-    """More than one core, and no thread running that a forked child could find holding a lock, bar one marked
-    `fork_safe` (the progress line's ticker, which holds its lock across every fork: progress.py)."""
-    main = threading.main_thread()
-    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
-            and all(thread is main or getattr(thread, "fork_safe", False) for thread in threading.enumerate()))
 
 
 def chunks(items: list[Any], count: int) -> list[list[Any]]:

@@ -1,0 +1,47 @@
+"""Work done in a forked child while this process goes on (the output check, saving the build state, half of a
+few hundred list pages): only when forking is safe, and every child gone by `os._exit`, running no cleanup of
+ours. A thread would not do: it gets the interpreter back once per switch interval."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+
+
+def fork_ok() -> bool:
+    """More than one core, and no thread running that a forked child could find holding a lock, bar one marked
+    `fork_safe` (the progress line's ticker, which holds its lock across every fork: progress.py)."""
+    main = threading.main_thread()
+    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and all(thread is main or getattr(thread, "fork_safe", False) for thread in threading.enumerate()))
+
+
+def in_child(work: Callable[[], bool], *, finish_when_interrupted: bool = False) -> Callable[[], int | None] | None:
+    """Run `work` in a forked child; returns a function that waits for it and gives its exit status (0: `work`
+    returned True, 1: False, else it failed; None: the child was lost), or None when no child was forked (the
+    caller does the work itself). `finish_when_interrupted`: the child ignores Ctrl-C and SIGTERM (a save of a
+    fraction of a second is better finished than left as a temporary file)."""
+    if not fork_ok():
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        code = 2
+        try:
+            handler = signal.SIG_IGN if finish_when_interrupted else signal.SIG_DFL
+            signal.signal(signal.SIGINT, handler)
+            signal.signal(signal.SIGTERM, handler)
+            code = 0 if work() else 1
+        finally:
+            os._exit(code)
+
+    def wait() -> int | None:
+        try:
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except ChildProcessError:
+            return None
+    return wait
