@@ -9,10 +9,13 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
 from ..content import Article, Page
 from .neighbours import RELATED_WINDOW, Lookup, Neighbours, neighbours_of
 from .site import Listing, Site, build_site, group_articles, taxonomy_terms
+
+_route = attrgetter("route")
 
 GroupKey = tuple[str, str]     # ("home", "") | ("tag", slug) | ("year", "YYYY") | ("month", "YYYY/MM")
 Dirty = tuple[Site, set[str], set[str]]   # the new site, article routes and listing routes to render again
@@ -76,7 +79,7 @@ class Model:
         for key in _groups_of([old for old, _ in pairs]):
             fresh = []
             for page in self.groups[key]:
-                if any(a.route in sub for a in page.articles):
+                if not sub.keys().isdisjoint(map(_route, page.articles)):     # C loops: 1,000s of pages
                     page = replaced[page.route] = dataclasses.replace(
                         page, articles=tuple(sub.get(a.route, a) for a in page.articles))
                     dirty_listings.add(page.route)
@@ -85,8 +88,8 @@ class Model:
         neighbours = dict(site.neighbours)
         dirty_articles = {new.route for new in sub.values()}
         for route, links in site.neighbours.items():
-            linked = (links.newer, links.older, *links.related)
-            if any(a is not None and a.route in sub for a in linked):
+            if (links.newer is not None and links.newer.route in sub or links.older is not None and links.older.route
+                    in sub or not sub.keys().isdisjoint(map(_route, links.related))):
                 neighbours[route] = Neighbours(new(links.newer), new(links.older),
                                                tuple(sub.get(r.route, r) for r in links.related))
                 dirty_articles.add(route)
