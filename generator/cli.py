@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError
 
-from . import __version__
+import generator
 from .config import CONFIG_NAME, Config, load_config
 from .errors import BuildStopped, PressroomError, Problem, fail
 from .failures import failure_problem, is_bug
@@ -48,9 +48,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the package metadata only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        parser.exit(message=f"pressroom {generator.__version__}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pressroom", description="Turn press releases into a static reading site.")
-    parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     build_cmd = commands.add_parser("build", help="import new seeds and build the site",
@@ -242,7 +249,7 @@ def run_init(args: argparse.Namespace) -> int:
             print(f"wrote {rel}")
         for rel in done.removed:
             print(f"removed {rel}")
-        print(f"{args.dir.resolve()} is on pressroom {__version__}: {len(done.written)} written, "
+        print(f"{args.dir.resolve()} is on pressroom {generator.__version__}: {len(done.written)} written, "
               f"{len(done.unchanged)} unchanged, {len(done.removed)} removed; commit and push them to publish with it")
         return 0
     written = init_site(args.dir, title=args.title, spec=args.pressroom)

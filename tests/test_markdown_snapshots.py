@@ -39,3 +39,23 @@ def test_instance_is_reused_and_state_does_not_leak(renderer) -> None:
 def test_figure_without_image_is_reported(renderer) -> None:
     html, missing = renderer.render("{{< figure 2 >}}", images=IMAGES)
     assert missing == [2] and "<figure" not in html
+
+
+def test_the_extensions_given_as_instances_are_markdown_extra_and_the_named_ones():
+    """markup.extensions() builds by instance what the names 'extra', 'toc', 'sane_lists', 'smarty' build (names
+    cost an entry-point scan): the same processors at the same priorities, the same HTML."""
+    import markdown
+
+    from generator.markup import extensions
+
+    def registries(md: markdown.Markdown) -> list[list[tuple[str, float]]]:
+        return [[(item.name, item.priority) for item in registry._priority] for registry in (
+            md.preprocessors, md.parser.blockprocessors, md.inlinePatterns, md.treeprocessors, md.postprocessors)]
+
+    by_name = markdown.Markdown(extensions=["extra", "toc", "sane_lists", "smarty"], output_format="html")
+    by_instance = markdown.Markdown(extensions=extensions(), output_format="html")
+    assert registries(by_instance) == registries(by_name)
+    text = ('# Title {: #top }\n\n[TOC]\n\nSome *text* -- "quoted"... [^1]\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+            'Term\n:   Definition\n\n*[HTML]: Hypertext\n\nHTML here.\n\n```python\ncode\n```\n\n3. three\n4. four\n\n'
+            '<div markdown="1">*inside*</div>\n\n[^1]: A note.\n')
+    assert by_instance.convert(text) == by_name.convert(text)
