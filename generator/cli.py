@@ -52,7 +52,8 @@ class _Version(argparse.Action):
     """`--version`, reading the package metadata only when asked."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
-        parser.exit(message=f"pressroom {generator.__version__}\n")
+        print(f"pressroom {generator.__version__}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
