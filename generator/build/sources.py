@@ -169,32 +169,37 @@ def import_new_seeds(config: Config, problems: Problems) -> int:
 
 def content_files(content_dir: Path) -> list[tuple[str, str]]:
     """(path under `content_dir`, with '/', and the whole path) of every Markdown file under it, sorted as paths
-    sort, skipping hidden files and editor leftovers (and not following links to folders). A walk by names, with
-    no Path objects: at 100,000 files `rglob` and making Paths took seconds."""
-    found: list[tuple[list[str], str]] = []
-    _walk(str(content_dir), [], found)
-    found.sort(key=lambda item: item[0])
-    return [("/".join(parts), path) for parts, path in found]
+    sort (each folder's names sorted, a folder's files where its name sorts), skipping hidden files and editor
+    leftovers (and not following links to folders). A walk by names, with no Path objects: at 100,000 files
+    `rglob` and making Paths took seconds."""
+    found: list[tuple[str, str]] = []
+    _walk(str(content_dir), "", found)
+    return found
 
 
-def _walk(folder: str, parts: list[str], found: list[tuple[list[str], str]]) -> None:
+def _walk(folder: str, prefix: str, found: list[tuple[str, str]]) -> None:
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_name)
     except OSError:
         return
     for entry in entries:
         name = entry.name
         if name.startswith((".", "_", "#")) or name.endswith("~"):
             continue
+        dot = name.rfind(".")
+        if dot > 0 and name[dot:].lower() in CONTENT_SUFFIXES:
+            found.append((prefix + name, entry.path))
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_folder = False
         if is_folder:
-            _walk(entry.path, [*parts, name], found)
-        dot = name.rfind(".")
-        if dot > 0 and name[dot:].lower() in CONTENT_SUFFIXES:
-            found.append(([*parts, name], entry.path))
+            _walk(entry.path, f"{prefix}{name}/", found)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = None) -> Files:
@@ -205,8 +210,14 @@ def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = N
     files: Files = {}
     seen: dict[str, str] = {}
     for inside, path in content_files(site_dir / "content"):
-        rel = f"content/{inside}"
-        kind = special_kind(path, rel, stamps)
+        rel = "content/" + inside
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None      # gone or a broken link: the parse step says so
+        if st is not None and stamps is not None:
+            stamps[rel] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+        kind = _special(st.st_mode) if st is not None and not stat.S_ISREG(st.st_mode) else ""
         if kind:
             problems.add(problem(rel, 0, f"is a {kind}, not a file: skipped; replace it with a regular file or "
                                  "remove it", warning=True))
@@ -237,16 +248,15 @@ def special_files(folder: Path) -> list[tuple[Path, str]]:
     return sorted(found)
 
 
-def special_kind(path: str | Path, rel: str = "", stamps: dict[str, Stamp] | None = None) -> str:
-    """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else. The file's stamp
-    goes into `stamps` under `rel` (when given)."""
+def special_kind(path: str | Path) -> str:
+    """'named pipe', 'socket' or 'device' for such a file (through links); '' for anything else."""
     try:
-        st = os.stat(path)
+        return _special(os.stat(path).st_mode)
     except OSError:
         return ""      # gone or a broken link: the parse step says so
-    if stamps is not None:
-        stamps[rel] = stamp_of(st)
-    mode = st.st_mode
+
+
+def _special(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "named pipe"
     if stat.S_ISSOCK(mode):
