@@ -15,14 +15,15 @@ One idea per module, in the order data flows:
 | `entries` | the parsed files in the cache, in chunks: an edit saves one |
 | `contents` | every content file as last read (stamp, hash, parse): what to read again after a change |
 | `deps` | each output page's dependency key, and the plan of what to render |
-| `rendering` | render the planned pages, forked over the cores when many |
+| `forked` | the one place that forks (parse and render workers aside): `fork_ok`, `in_child` |
+| `rendering` | render the planned pages, forked over the cores when many, half in a child when a few hundred |
 | `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |
 | `writing` | staged + swapped output, or atomic in-place files; the output marker |
 | `journal` | in-place writes of a small change set that a killed build never leaves half done |
 | `shards` | the search index in shards: which releases each holds, its key, indexing a shard |
 | `delta` | an edit's pages indexed into a small delta, their base copies listed stale; folded when it grows |
 | `publish` | the write and index stages: staged, journal or `serve`'s in place, by the size of the change |
-| `record` | the last build's record, so a no-change build answers without building |
+| `record` | the last build's record (record, packed stats, head), so a no-change build answers without building |
 | `lock` | one build at a time per site and per output folder, across processes |
 | `builder` | `SiteBuilder`, which runs the above |
 """

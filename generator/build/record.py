@@ -1,8 +1,10 @@
-"""The record of the last full build, so `pressroom build` with nothing changed answers without building.
+"""The record of the last build, so `pressroom build` with nothing changed answers without building.
 
-The pages manifest carries a state key (code, config, templates, statics and every content
-file's hash), the build's problems and article count, and the date of the earliest release
-held back for being in the future (the record expires then).
+Saved in three parts, each naming the build that wrote the output folder: the record (every output file's key
+and hash, what the search index holds), its stats packed flat (what checks the folder is still the one it
+describes), and a small head carrying the state key (code, config, templates, statics and every content file's
+hash), the build's problems and article count, and the date of the earliest release held back for being in the
+future (the record expires then). A no-change build reads the head; a forked child checks the stats.
 """
 from __future__ import annotations
 
@@ -73,15 +75,19 @@ class SavedRecord:
     def trusted(self) -> Output:
         """The saved record when the folder on disk is what it says; else an empty one."""
         if self._found is None:
-            saved = self.cache.load(RECORD, self.key)
-            stats = self.cache.load(STATS, self.key) if isinstance(saved, Output) and self._matches() else None
-            if (isinstance(stats, PackedStats) and stats.build_id == saved.build_id  # type: ignore[union-attr]
-                    and saved.build_id == written_by(self.output_dir)):   # type: ignore[union-attr]
-                saved.stats = unpack_stats(stats.names, stats.numbers)   # type: ignore[union-attr]
-                self._found = saved       # type: ignore[assignment]
-            else:
-                self._found = Output()
+            self._found = self._load_trusted() or Output()
         return self._found
+
+    def _load_trusted(self) -> Output | None:
+        saved = self.cache.load(RECORD, self.key)
+        if not isinstance(saved, Output) or not saved.build_id or not self._matches() \
+                or saved.build_id != written_by(self.output_dir):
+            return None
+        stats = self.cache.load(STATS, self.key)
+        if not isinstance(stats, PackedStats) or stats.build_id != saved.build_id:
+            return None
+        saved.stats = unpack_stats(stats.names, stats.numbers)
+        return saved
 
     def _matches(self) -> bool:
         if self._answer is None:
