@@ -28,7 +28,6 @@ from .lock import build_lock
 from .record import SavedRecord, due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
 from .contents import Contents
-from .entries import STAMPS
 from .sources import Files, Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
 from .cards import WORTH_LOADING, Cards, cards_key, load_cards, save_cards
@@ -329,8 +328,7 @@ class SiteBuilder:
     def _unchanged(self, files: Files, problems: Problems, imported: int,
                    started: float) -> BuildResult | None:
         """`pressroom build` with nothing changed since the last build: its result, without building anything."""
-        stamps = self.cache.load(STAMPS, self.contents.key) or {}
-        digests = trusted_digests(files, stamps, self._stamps)
+        digests = trusted_digests(files, self.contents.saved_stamps(), self._stamps)
         if digests is None:
             return None
         head = self.record.head()

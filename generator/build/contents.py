@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..model import moves_in_place, same_place
 from ..urls import Urls, takes_generated_route
-from .entries import EntryStore
+from .entries import EntryStore, Stamped
 from .sources import FileEntry, Files, Stamp, load_entries, moved, read_entry, rescanned, same_bytes
 
 
@@ -132,6 +132,10 @@ class Contents:
                     item.route.lower() in urls or any(alias.lower() in urls for alias in item.aliases)):
                 return False
         return True
+
+    def saved_stamps(self) -> dict[str, Stamped]:
+        """Each file's stamp as the cache last saved it, with when it was taken and the hash it vouches for."""
+        return self._store.stamps(self.key)
 
     def digests(self) -> dict[str, bytes]:
         return {rel: entry.digest for rel, entry in self.entries.items()}

@@ -11,12 +11,13 @@ import zlib
 
 from ..cache import DiskCache
 from ..content import Loaded
-from .sources import FileEntry
+from .sources import FileEntry, Stamp
 
 CHUNKS = 64
 STAMPS = "stamps"
 
 Saved = tuple[tuple[str, bytes, Loaded], ...]     # what a chunk on disk holds, as it was loaded or saved
+Stamped = tuple[Stamp | None, int, bytes]           # a file's stamp, when it was taken, the hash it vouches for
 
 
 def chunk_of(rel: str) -> int:
@@ -35,13 +36,20 @@ class EntryStore:
     def __init__(self, cache: DiskCache) -> None:
         self.cache = cache
         self.saved: dict[int, Saved] = {}
+        self._stamps: tuple[str, dict[str, Stamped]] | None = None     # (key, the stamps file as last read)
+
+    def stamps(self, key: str) -> dict[str, Stamped]:
+        """The `stamps` file: rel -> (stamp, when taken, the hash it vouches for); read once per process (a
+        no-change check reads it, and a build that goes on to load the entries needs it again)."""
+        if self._stamps is None or self._stamps[0] != key:
+            stamps = self.cache.load(STAMPS, key)
+            self._stamps = (key, stamps if isinstance(stamps, dict) else {})
+        return self._stamps[1]
 
     def load(self, key: str) -> dict[str, FileEntry]:
         """Every entry the cache holds under `key` (a missing or stale chunk: its files are parsed again), with the
         stamp saved for the same bytes (else none: the file is hashed again before its parse is trusted)."""
-        stamps = self.cache.load(STAMPS, key)
-        if not isinstance(stamps, dict):
-            stamps = {}
+        stamps = self.stamps(key)
         entries: dict[str, FileEntry] = {}
         self.saved = {}
         for number in range(CHUNKS):
@@ -66,4 +74,6 @@ class EntryStore:
             if self.saved.get(number) != held:
                 self.cache.save(f"articles-{number:02d}", key, {rel: (hashed, loaded) for rel, hashed, loaded in held})
                 self.saved[number] = held
-        self.cache.save(STAMPS, key, {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in entries.items()})
+        stamps = {rel: (e.stamp, e.seen_ns, e.digest) for rel, e in entries.items()}
+        self.cache.save(STAMPS, key, stamps)
+        self._stamps = (key, stamps)

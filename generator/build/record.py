@@ -90,9 +90,11 @@ class SavedRecord:
         return saved
 
     def _matches(self) -> bool:
+        """The answer of the check started early, or of one made now."""
         if self._answer is None:
             pending, self._pending = self._pending, None
-            self._answer = (pending or (lambda: stats_match(self.output_dir, self.cache.load(STATS, self.key))))()
+            self._answer = pending() if pending is not None else stats_match(self.output_dir,
+                                                                             self.cache.load(STATS, self.key))
         return self._answer
 
     def forget(self) -> None:

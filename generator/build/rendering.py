@@ -59,7 +59,7 @@ def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rende
     if wait is None:
         os.close(read_fd)
         return _render_here(renderer, site, jobs)
-    sent, status = b"", None
+    sent = b""
     try:
         with os.fdopen(read_fd, "rb") as pipe:       # closed on any way out: a child still writing stops
             ours = _render_here(renderer, site, jobs[0::2])

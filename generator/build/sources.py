@@ -216,7 +216,7 @@ def scan(config: Config, problems: Problems, stamps: dict[str, Stamp] | None = N
         except OSError:
             st = None      # gone or a broken link: the parse step says so
         if st is not None and stamps is not None:
-            stamps[rel] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+            stamps[rel] = stamp_of(st)
         kind = _special(st.st_mode) if st is not None and not stat.S_ISREG(st.st_mode) else ""
         if kind:
             problems.add(problem(rel, 0, f"is a {kind}, not a file: skipped; replace it with a regular file or "
