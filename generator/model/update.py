@@ -9,15 +9,16 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from operator import attrgetter
 
 from ..content import Article, Page
 from .neighbours import RELATED_WINDOW, Lookup, Neighbours, neighbours_of
+from .regroup import GroupKey, regroup
 from .site import Listing, Site, build_site, group_articles, taxonomy_terms
 
 _route = attrgetter("route")
 
-GroupKey = tuple[str, str]     # ("home", "") | ("tag", slug) | ("year", "YYYY") | ("month", "YYYY/MM")
 Dirty = tuple[Site, set[str], set[str]]   # the new site, article routes and listing routes to render again
 
 
@@ -41,7 +42,9 @@ class Model:
     def update(self, articles: list[Article], removed: list[Article], added: list[Article], *,
                pages: tuple[Page, ...] = (), redirects: tuple[tuple[str, str], ...] = ()) -> Dirty:
         """New site after `removed` went and `added` came (pages and redirects are taken as given)."""
-        grouped = group_articles(articles)
+        grouped = regroup(self.groups, removed, added)
+        if grouped is None or len(grouped.ordered) != len(articles):
+            grouped = group_articles(articles)
         touched = removed + added
         affected = _groups_of(touched)
         old_pages = {listing.route: listing for key in affected for listing in self.groups.get(key, ())}
@@ -141,7 +144,7 @@ class Model:
             neighbours.pop(article.route, None)
         index_of = {a.route: i for i, a in enumerate(ordered)}
         old_ordered = self.site.articles
-        old_index = {a.route: i for i, a in enumerate(old_ordered)}
+        old_index = {a.route: i for i, a in enumerate(old_ordered)} if removed else {}   # (none for additions)
         redo: set[int] = set()
         for article in removed:
             i = old_index.get(article.route)
@@ -151,15 +154,16 @@ class Model:
             i = index_of[article.route]
             redo.update(range(max(0, i - 1), min(len(ordered), i + 2)))
         touched = removed + added
-        slugs = {t.slug for a in touched for t in a.tags}
-        redo.update(_near_in_tags(touched, _by_tag(old_ordered, slugs), by_tag, index_of))
+        old_by_tag = {slug: list(chain.from_iterable(page.articles for page in self.groups.get(("tag", slug), ())))
+                      for slug in {t.slug for a in touched for t in a.tags}}      # each tag's releases before
+        redo.update(_near_in_tags(touched, old_by_tag, by_tag, index_of))
         lookup = Lookup()
         dirty = {article.route for article in added}
         for index in redo:
             article = ordered[index]
             links = neighbours_of(index, ordered, by_tag, lookup)
-            old = neighbours.get(article.route)
-            if old is None or not _same_links(old, links) or article.route not in old_index:
+            old = neighbours.get(article.route)     # None for a release new to the site, or one read again
+            if old is None or not _same_links(old, links):
                 dirty.add(article.route)
                 neighbours[article.route] = links
         return neighbours, dirty
@@ -238,13 +242,12 @@ def _near_in_tags(touched: list[Article], old_by_tag: dict[str, list[Article]], 
     return near
 
 
-def _by_tag(ordered: Sequence[Article], slugs: set[str] | None = None) -> dict[str, list[Article]]:
-    """Each tag's articles in `ordered`'s order: of the tags `slugs` names, or of every tag."""
+def _by_tag(ordered: Sequence[Article]) -> dict[str, list[Article]]:
+    """Each tag's articles in `ordered`'s order."""
     found: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
         for tag in article.tags:
-            if slugs is None or tag.slug in slugs:
-                found[tag.slug].append(article)
+            found[tag.slug].append(article)
     return found
 
 
