@@ -204,3 +204,43 @@ def test_the_state_saved_by_a_child_while_the_output_is_written_is_taken_up(tmp_
     assert len(full_builds) == 1                        # the second build took up the state the first one's child saved
     assert {int(pid) for pid in savers.read_text().split()} - {os.getpid()}, "no child saved the state"
     assert output_tree(root / "_site") == clean_build(root, tmp_path)
+
+
+def test_new_releases_join_the_selection_unless_one_could_change_it(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new release that `select` would publish as it stands (no problem, not a draft or held back, no alias, a URL
+    nobody has) joins the last build's selection; anything else selects the whole site again. Each build equals a
+    cold build, problems included."""
+    import generator.build.builder as builder
+
+    root = tmp_path / "site"
+    make_site(root)
+    (root / "content" / "r07.md").write_text(release(7, extra="aliases: [/old/seven/, /2024/03/alias-target/]\n"))
+    selects: list[int] = []
+    real = builder.select
+    monkeypatch.setattr(builder, "select", lambda *a, **k: (selects.append(1), real(*a, **k))[1])
+    build_site(root)
+
+    def add(files: dict[str, str], *, reselects: bool) -> None:
+        time.sleep(0.02)
+        for name, text in files.items():
+            (root / "content" / name).write_text(text)
+        before = len(selects)
+        result = build_site(root)
+        assert (len(selects) > before) == reselects, files
+        assert output_tree(root / "_site") == clean_build(root, tmp_path), files
+        reference = build(load_config(tmp_path / "reference"), run_import=False, search=False)   # its problems
+        assert sorted(map(str, result.problems)) == sorted(map(str, reference.problems)), files
+
+    add({"n50.md": release(50, title="Harbour works begin", day=28)}, reselects=False)    # the newest
+    add({"n51.md": release(51, title="Ferry timetable"), "a52.md": release(52, title="Old news", day=1)},
+        reselects=False)                                                                      # two, one sorts first
+    add({"n53.md": release(3)}, reselects=True)                           # the URL of r03: one of them is dropped
+    add({"n54.md": release(54, extra="draft: true\n")}, reselects=True)
+    add({"n55.md": release(55).replace("2024-", "2031-", 1)}, reselects=True)                   # held back
+    add({"n56.md": release(56, extra="aliases: [/old/56/]\n")}, reselects=True)
+    add({"n57.md": release(57, title="Seven").replace("title: Seven", "title: Seven\nslug: seven")},
+        reselects=False)
+    add({"n59.md": release(62, title="Alias target")}, reselects=True)              # r07's alias: now a page's URL
+    add({"pages/contact.md": "---\ntitle: Contact\n---\n\nCall us.\n"}, reselects=True)      # a page, not a release
+    add({"n58.md": "---\ntitle: [broken\n---\nText.\n"}, reselects=True)                      # a file with a problem

@@ -6,12 +6,14 @@ file locks, so two processes never build one site, or write one output folder, a
 """
 from __future__ import annotations
 
+import bisect
 import shutil
 import threading
 import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from operator import attrgetter
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from ..config import Config, load_config
 from ..content import Article, Page
 from ..errors import Problem, Problems
 from ..model import Model, difference, find_redirects
+from ..model.update import Dirty
 from ..render import LIST_TEMPLATES, Renderer, static_files
 from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, theme_fingerprints
@@ -36,6 +39,9 @@ from ..model.stored import StoredModel, relinked
 from .resume import RESUME_MAX, load_state, save_state, save_state_soon, state_name
 from .publish import journal_fits, publish
 from .writing import MARKER, SEARCH_DIR, check_output_dir, make_staging, written_by
+
+
+_source_path = attrgetter("source_path")    # the order `select` keeps releases in
 
 
 class SiteBuilder:
@@ -195,24 +201,19 @@ class SiteBuilder:
         self.contents.reread(changed, files)
         for item in moved(was, self.contents.entries):
             problems.add(item)
-        # body or title edits are substituted, unless a held-back release has fallen due (it joins the lists)
+        quick = swap and not due(self._held)      # unless a held-back release has fallen due (it joins the lists)
         pairs = (self.contents.edited_in_place(changed, was, self.keys.hashes, self._model.keeps_order, self._redirects)
-                 if swap and not due(self._held) else None)
-        if pairs is not None:     # body or title edits: substitute, without regrouping the whole site
+                 if quick else None)
+        added = self.contents.added_releases(changed, was, self._taken()) if quick and pairs is None else None
+        if pairs is not None or added is not None:      # the selection stands: so do its problems
             for item in self._select_problems:
                 problems.add(item)
-            for _old, new in pairs:
-                self.keys.hashes[new.source_path] = self.contents.entries[new.source_path].digest
-            subs = {old.route: new for old, new in pairs}
-            self._articles = [subs.get(a.route, a) for a in self._articles]
-            site, dirty_articles, dirty_listings = self._model.swap(pairs)
-            self._stored = relinked(self._stored, site, dirty_articles) if self._stored else None
+        if pairs is not None:
+            site, dirty_articles, dirty_listings = self._substitute(pairs)
+        elif added is not None:
+            site, dirty_articles, dirty_listings = self._add(added)
         else:
-            articles = self._select(problems)
-            site, dirty_articles, dirty_listings = self._model.update(
-                articles, *difference(self._articles, articles), pages=self._pages, redirects=self._redirects)
-            self._stored = None
-            self._articles = articles
+            site, dirty_articles, dirty_listings = self._reselect(problems)
         if templates:
             dirty_articles = {a.route for a in site.articles}
             dirty_listings = {page.route for page in site.listings}
@@ -223,6 +224,35 @@ class SiteBuilder:
         if staged and self.contents.dirty:
             self.contents.save()
         return self._result(imported, written, started, problems, search_seconds)
+
+    def _substitute(self, pairs: list[tuple[Article, Article]]) -> Dirty:
+        """Body or title edits: the new articles put where the old ones are, without regrouping the whole site."""
+        for _old, new in pairs:
+            self.keys.hashes[new.source_path] = self.contents.entries[new.source_path].digest
+        subs = {old.route: new for old, new in pairs}
+        self._articles = [subs.get(a.route, a) for a in self._articles]
+        dirty = self._model.swap(pairs)
+        self._stored = relinked(self._stored, dirty[0], dirty[1]) if self._stored else None
+        return dirty
+
+    def _add(self, added: list[Article]) -> Dirty:
+        """New releases only (`Contents.added_releases`): put in the selection where `select` would keep them."""
+        articles = list(self._articles)
+        for article in added:
+            self.keys.hashes[article.source_path] = self.contents.entries[article.source_path].digest
+            bisect.insort(articles, article, key=_source_path)
+        return self._updated(articles, [], added)
+
+    def _reselect(self, problems: Problems) -> Dirty:
+        """Anything else: select the whole site again, and update the model by the difference."""
+        articles = self._select(problems)
+        return self._updated(articles, *difference(self._articles, articles))
+
+    def _updated(self, articles: list[Article], removed: list[Article], added: list[Article]) -> Dirty:
+        dirty = self._model.update(articles, removed, added, pages=self._pages, redirects=self._redirects)
+        self._stored = None
+        self._articles = articles
+        return dirty
 
     # ----- stages
 
@@ -265,6 +295,11 @@ class SiteBuilder:
         self._select_problems = list(problems)[start:]
         self._held = held_until(entries, self.config.drafts)
         return kept
+
+    def _taken(self) -> set[str]:
+        """Every URL a release or page has, and every alias redirecting, lower-cased (as `select` compares them)."""
+        return ({a.route.lower() for a in self._articles} | {p.route.lower() for p in self._pages}
+                | {alias.lower() for alias, _ in self._redirects})
 
     def _write(self, plan: Plan, *, staged: bool, old: Output, problems: Problems,
                record: bool) -> tuple[tuple[str, ...], float]:
@@ -321,8 +356,9 @@ class SiteBuilder:
 
     def _trusted_output(self) -> Output:
         """The record of what the output folder holds, when the folder on disk still matches it; else nothing."""
-        if self._ready and output_matches_memory(self.config.output_dir, self._out):
-            return self._out
+        out, output_dir = self._out, self.config.output_dir
+        if self._ready and out.build_id and (output_dir / MARKER).is_file() and written_by(output_dir) == out.build_id:
+            return out      # the folder is still the one this process last wrote (its marker names our build)
         return self.record.trusted()
 
     def _unchanged(self, files: Files, problems: Problems, imported: int,
@@ -382,7 +418,3 @@ class SiteBuilder:
         return BuildResult(len(self._model.site.articles), self._page_count(), self._files(), imported, tuple(problems),
                            time.perf_counter() - started, written=written, search_seconds=search_seconds)
 
-
-def output_matches_memory(output_dir: Path, out: Output) -> bool:
-    """The output folder is still the one this process last wrote (its marker names our build)."""
-    return bool(out.build_id) and (output_dir / MARKER).is_file() and written_by(output_dir) == out.build_id

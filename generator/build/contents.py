@@ -10,7 +10,7 @@ from pathlib import Path
 from ..cache import DiskCache, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config
-from ..content import CONTENT_SUFFIXES, Article, Loaded
+from ..content import CONTENT_SUFFIXES, Article, Loaded, is_future, utc_now
 from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..model import moves_in_place, same_place
@@ -119,6 +119,25 @@ class Contents:
             if old is not new:
                 pairs.append((old, new))
         return pairs or None
+
+    def added_releases(self, changed: set[str], was: dict[str, Loaded], taken: set[str]) -> list[Article] | None:
+        """The new releases, when every changed file is a new one that `select` would publish as it stands: no
+        problem, not a draft, not held back, no alias, and a URL no other release, page, alias or generated page
+        has (`taken`: every URL and alias in use, lower-cased). Else None: the whole site is selected again."""
+        added, now = [], utc_now()
+        for rel in changed:
+            entry = self.entries.get(rel)
+            if rel in was or entry is None or entry.loaded.problems or entry.loaded.page is not None:
+                return None
+            article = entry.loaded.article
+            if article is None or article.aliases or (not self.config.drafts and (article.draft or is_future(article, now))):
+                return None
+            route = article.route.lower()
+            if route in taken or takes_generated_route(route):
+                return None
+            taken = taken | {route}
+            added.append(article)
+        return added or None
 
     def route_free(self, old: Article, new: Article, redirects: tuple[tuple[str, str], ...]) -> bool:
         """True when no other content file has or names (as an alias) either URL, and no redirect or generated
