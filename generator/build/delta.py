@@ -58,21 +58,18 @@ def plan_delta(plan: SearchPlan, old: Output, index_dir: Path, *, ui_missing: bo
 
 
 def changed_pages(plan: SearchPlan) -> list[str]:
-    """Pages of standing shards that their shard does not hold as they are now: the delta's pages."""
-    dirty = set(plan.dirty)
-    return [page for page, shard in sorted(plan.shard_of.items()) if shard not in dirty
-            and _differs(plan, page)]
+    """Pages of standing shards that their shard does not hold as they are now: the delta's pages (sorted; a
+    handful of 10,000, so they are picked first and sorted after)."""
+    dirty, base, parts, missing = set(plan.dirty), plan.base, plan.parts, ("", b"", "")
+    return sorted(page for page, shard in plan.shard_of.items() if shard not in dirty
+                  and base.get(page, missing)[:2] != (shard, parts[page]))
 
 
 def stale_pages(plan: SearchPlan) -> list[str]:
     """Pages a base shard holds in a version the site no longer has (changed, moved or gone)."""
+    shard_of, parts = plan.shard_of, plan.parts
     return sorted(page for page, (shard, part, _) in plan.base.items()
-                  if plan.shard_of.get(page) != shard or plan.parts.get(page) != part)
-
-
-def _differs(plan: SearchPlan, page: str) -> bool:
-    held = plan.base.get(page)
-    return held is None or held[0] != plan.shard_of[page] or held[1] != plan.parts[page]
+                  if shard_of.get(page) != shard or parts.get(page) != part)
 
 
 def _differences(plan: SearchPlan) -> dict[str, int]:

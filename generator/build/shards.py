@@ -93,17 +93,17 @@ def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, 
     """Group the release pages into base shards and hash what Pagefind reads of each (`indexed_part`), so a
     neighbour's new title in its links changes nothing; `delta.plan_delta` then decides what to index."""
     count = shard_count(len(site.articles))
+    names = [shard_name(count, number) for number in range(count)]
     plan = SearchPlan(stamp=search.binary_stamp().encode())
+    members, shards, parts, indexed, was = plan.members, plan.shard_of, plan.parts, new.indexed, old.indexed
     for article in site.articles:
         page = output_file(article.route)
-        shard = shard_name(count, shard_of(article.source_path, count))
-        plan.members.setdefault(shard, []).append(page)
-        plan.shard_of[page] = shard
-        known = old.indexed.get(page)
+        shard = shards[page] = names[shard_of(article.source_path, count)]
+        members.setdefault(shard, []).append(page)
+        known = was.get(page)
         if known is None or known[0] != files[page][1]:
             known = (files[page][1], digest(indexed_part(read(page))))
-        new.indexed[page] = known
-        plan.parts[page] = known[1]
+        indexed[page], parts[page] = known, known[1]
     for pages in plan.members.values():
         pages.sort()
     return plan
