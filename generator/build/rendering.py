@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from ..failures import template_problem
 from ..model import Site
 from ..render import Renderer
 from .deps import Job
-from .forked import fork_ok, in_child
+from .forked import fork_ok, sent_back
 from .sources import PARALLEL_MIN
 from .writing import safe_relative
 
@@ -68,47 +67,24 @@ def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rende
 
 def _rendered_by_child(renderer: Renderer, site: Site, jobs: list[Job],
                        meanwhile: Callable[[], None]) -> list[Rendered] | None:
-    """`jobs` rendered by a forked child, its pages and new summary cards sent back through a pipe, while this
-    process runs `meanwhile` (always run, exactly once); None when no child could do it."""
+    """`jobs` rendered by a forked child, its pages and the summary cards it made sent back, while this process
+    runs `meanwhile`; None when no child could do it."""
     known = set(renderer.cards)
-    try:
-        read_fd, write_fd = os.pipe()
-    except OSError:
-        meanwhile()
-        return None
-    wait = in_child(lambda: _send_rendered(renderer, site, jobs, known, read_fd, write_fd))
-    os.close(write_fd)
-    if wait is None:
-        os.close(read_fd)
-        meanwhile()
-        return None
-    sent = b""
-    try:
-        with os.fdopen(read_fd, "rb") as pipe:       # closed on any way out: a child still writing stops
-            meanwhile()
-            sent = pipe.read()
-    finally:
-        status = wait()
-    rendered = _received(renderer, site, sent) if status == 0 else None
+
+    def render() -> tuple[list[Rendered], list[tuple[str, str]]]:
+        rendered = _render_here(renderer, site, jobs)
+        return rendered, [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
+
+    sent = sent_back(render, meanwhile)
+    rendered = _received(renderer, site, sent) if sent is not None else None
     return rendered if rendered is not None and len(rendered) == len(jobs) else None
 
 
-def _send_rendered(renderer: Renderer, site: Site, jobs: list[Job], known: set[str], read_fd: int,
-                   write_fd: int) -> bool:
-    """In the child of `_render_split`: render, and send the pages and the summary cards made on the way."""
-    os.close(read_fd)
-    rendered = _render_here(renderer, site, jobs)
-    cards = [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
-    with os.fdopen(write_fd, "wb") as pipe:
-        pipe.write(pickle.dumps((rendered, cards), protocol=pickle.HIGHEST_PROTOCOL))
-    return True
-
-
-def _received(renderer: Renderer, site: Site, sent: bytes) -> list[Rendered] | None:
+def _received(renderer: Renderer, site: Site, sent: Any) -> list[Rendered] | None:
     """The child's pages, its cards put in the renderer (with this process's article objects); None if garbled."""
     try:
-        rendered, cards = pickle.loads(sent)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        rendered, cards = sent
+    except (TypeError, ValueError):
         return None
     if cards:
         wanted = dict(cards)
