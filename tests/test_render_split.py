@@ -1,6 +1,7 @@
 """A few hundred pages written through the journal (a new release moves every list page by one) are rendered on
-two cores: a forked child renders every other page and sends its bytes back. The pages, their order and the
-summary cards are the ones one process makes; a child that fails leaves its share to this process."""
+two cores: a forked child and this process take them a few at a time from one queue, the child sends its bytes
+back. The pages, their order and the summary cards are the ones one process makes; pages a child that fails did not
+send back are rendered by this process."""
 from __future__ import annotations
 
 import os
@@ -71,3 +72,44 @@ def test_a_new_release_rendered_on_two_cores_equals_a_cold_build(tmp_path: Path,
     build(load_config(site), run_import=False)
     assert splits and splits[0] >= rendering.SPLIT_MIN
     assert output_tree(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_both_processes_take_pages_while_this_one_also_does_its_own_work(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = built(tmp_path / "site", 300)
+    jobs = listing_jobs(builder)
+    renderer, site = builder.renderer, builder._model.site
+    alone = rendering._render_here(renderer, site, jobs)
+    log, real = tmp_path / "renderers.txt", rendering.render_page
+
+    def noted(*args: object) -> bytes:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)      # type: ignore[arg-type]
+
+    monkeypatch.setattr(rendering, "render_page", noted)
+    ran: list[int] = []
+    assert rendering.render_jobs(renderer, site, jobs, None, meanwhile=lambda: ran.append(os.getpid())) == alone
+    assert ran == [os.getpid()]
+    renderers = log.read_text().split()
+    assert len(renderers) == len(jobs)
+    assert renderers.count(str(os.getpid())) < len(jobs) - rendering.SHARE, "the child took no share"
+
+
+def test_a_child_that_dies_midway_leaves_what_it_took_to_this_process(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = built(tmp_path / "site", 300)
+    jobs = listing_jobs(builder)
+    renderer, site = builder.renderer, builder._model.site
+    alone = rendering._render_here(renderer, site, jobs)
+    parent, real, calls = os.getpid(), rendering.render_page, []
+
+    def dies_in_child(*args: object) -> bytes:
+        if os.getpid() != parent:
+            calls.append(1)
+            if len(calls) > 3 * rendering.SHARE:
+                os._exit(9)
+        return real(*args)      # type: ignore[arg-type]
+
+    monkeypatch.setattr(rendering, "render_page", dies_in_child)
+    assert rendering.render_jobs(renderer, site, jobs, None) == alone

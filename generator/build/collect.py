@@ -40,7 +40,12 @@ def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: d
     site = plan.site
     page_routes = ([a.route for a in site.articles] + [listing.route for listing in site.listings]
                    + [page.route for page in site.pages])
-    for name, key, data_digest, data in render_jobs(renderer, site, plan.render, staging):
+
+    def site_wide() -> None:        # while a second core renders, if one does: it needs no rendered page
+        page_routes.extend(_site_pages(renderer, keys, plan, old, out))
+        _extras(site, config, page_routes, keys, groups, old, out)
+
+    for name, key, data_digest, data in render_jobs(renderer, site, plan.render, staging, site_wide):
         new.files[name] = (key, data_digest)
         previous = old.files.get(name)
         if previous is None or previous[1] != data_digest:
@@ -49,8 +54,6 @@ def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: d
                 out.payload[name] = data
         if data is None:
             out.staged_already.add(name)
-    page_routes.extend(_site_pages(renderer, keys, plan, old, out))
-    _extras(site, config, page_routes, keys, groups, old, out)
     _assets(site, config, old, out)
     for route, source in statics.items():
         version = renderer.static_versions.get(route, "").encode()

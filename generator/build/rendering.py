@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,25 @@ from .sources import PARALLEL_MIN
 from .writing import safe_relative
 
 Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes hash, bytes or None: already staged)
-SPLIT_MIN = 100     # pages to render in place before a second core takes half (a fork costs ~10 ms)
+SPLIT_MIN = 100     # pages to render in place before a second core shares them (a fork costs ~10 ms)
+SHARE = 8           # jobs a process takes from the shared queue at a time (~4 ms of list pages)
+QUEUE_MAX = 4096    # shares in the queue: 8 KiB, within any pipe buffer, so filling it never blocks
 
 
-def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path | None) -> list[Rendered]:
-    """(file, key, hash, bytes) for each job; bytes None when a worker already wrote the file into `staging`."""
+def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path | None,
+                meanwhile: Callable[[], None] = lambda: None) -> list[Rendered]:
+    """(file, key, hash, bytes) for each job; bytes None when a worker already wrote the file into `staging`.
+    `meanwhile` (work of this process's own, run once) runs while a second core renders, if one does."""
     if len(renderer.cards) > 2 * len(site.articles) + 1000:
         renderer.cards.clear()      # cards of articles edited away (serve): let them go
     if staging is not None and len(jobs) >= PARALLEL_MIN and fork_ok():
-        return _render_forked(renderer, site, jobs, staging)
-    if len(jobs) >= SPLIT_MIN and fork_ok():
-        return _render_split(renderer, site, jobs)
-    return _render_here(renderer, site, jobs)
+        rendered = _render_forked(renderer, site, jobs, staging)
+    elif len(jobs) >= SPLIT_MIN and fork_ok():
+        return _render_split(renderer, site, jobs, meanwhile)
+    else:
+        rendered = _render_here(renderer, site, jobs)
+    meanwhile()
+    return rendered
 
 
 def _render_here(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rendered]:
@@ -44,44 +51,72 @@ def _render_here(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Render
     return out
 
 
-def _render_split(renderer: Renderer, site: Site, jobs: list[Job]) -> list[Rendered]:
+def _render_split(renderer: Renderer, site: Site, jobs: list[Job], meanwhile: Callable[[], None]) -> list[Rendered]:
     """The first job of each kind rendered here first (the child inherits the templates it loaded and Babel's
-    dates, ~50 ms that each process paid), then every other job rendered by a forked child on the other core while
-    this process renders the rest; in job order. If the child fails in any way (a template error included), its
-    share is rendered here, so the error is reported as an in-process render reports it."""
+    dates, ~50 ms that each process paid); then a forked child and this process (after `meanwhile`) take the
+    other jobs a few at a time from one queue, so neither waits long for the other. Jobs the child did not send
+    back (it failed in any way, a template error included) are rendered here, so an error is reported as an
+    in-process render reports it. In job order."""
     first: dict[str, int] = {}
     for i, job in enumerate(jobs):
         first.setdefault(job[0], i)
     done = dict(zip(first.values(), _render_here(renderer, site, [jobs[i] for i in first.values()])))
     rest = [i for i in range(len(jobs)) if i not in done]
-    mine, theirs = rest[0::2], rest[1::2]
-    their_jobs = [jobs[i] for i in theirs]
+    size = max(SHARE, -(-len(rest) // QUEUE_MAX))
+    shares = [rest[i:i + size] for i in range(0, len(rest), size)]
+    queue = _queue(len(shares))
+    known = set(renderer.cards)
 
-    def render_mine() -> None:
-        done.update(zip(mine, _render_here(renderer, site, [jobs[i] for i in mine])))
+    def render_taken() -> dict[int, Rendered]:
+        taken: dict[int, Rendered] = {}
+        for number in _taken(queue):
+            taken.update(zip(shares[number], _render_here(renderer, site, [jobs[i] for i in shares[number]])))
+        return taken
 
-    rendered = _rendered_by_child(renderer, site, their_jobs, render_mine)
-    done.update(zip(theirs, rendered if rendered is not None else _render_here(renderer, site, their_jobs)))
+    def child() -> tuple[dict[int, Rendered], list[tuple[str, str]]]:
+        taken = render_taken()
+        return taken, [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
+
+    def here() -> None:
+        meanwhile()
+        done.update(render_taken())
+
+    if queue < 0:
+        meanwhile()
+    else:
+        try:
+            done.update(_received(renderer, site, sent_back(child, here)) or {})
+        finally:
+            os.close(queue)
+    missing = [i for i in range(len(jobs)) if i not in done]
+    done.update(zip(missing, _render_here(renderer, site, [jobs[i] for i in missing])))
     return [done[i] for i in range(len(jobs))]
 
 
-def _rendered_by_child(renderer: Renderer, site: Site, jobs: list[Job],
-                       meanwhile: Callable[[], None]) -> list[Rendered] | None:
-    """`jobs` rendered by a forked child, its pages and the summary cards it made sent back, while this process
-    runs `meanwhile`; None when no child could do it."""
-    known = set(renderer.cards)
+def _queue(count: int) -> int:
+    """A pipe holding the numbers 0..count-1 (two bytes each), for processes that share it to take in turn (a read
+    of two bytes from a pipe is never split between readers); its read end, or -1 when there is none: this process
+    then takes every number."""
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return -1
+    try:
+        os.write(write_fd, b"".join(number.to_bytes(2, "big") for number in range(count)))
+    finally:
+        os.close(write_fd)
+    return read_fd
 
-    def render() -> tuple[list[Rendered], list[tuple[str, str]]]:
-        rendered = _render_here(renderer, site, jobs)
-        return rendered, [(path, card) for path, (_, card) in renderer.cards.items() if path not in known]
 
-    sent = sent_back(render, meanwhile)
-    rendered = _received(renderer, site, sent) if sent is not None else None
-    return rendered if rendered is not None and len(rendered) == len(jobs) else None
+def _taken(queue: int) -> Iterator[int]:
+    """The numbers this process takes from `queue` until it is empty."""
+    while queue >= 0 and len(token := os.read(queue, 2)) == 2:
+        yield int.from_bytes(token, "big")
 
 
-def _received(renderer: Renderer, site: Site, sent: Any) -> list[Rendered] | None:
-    """The child's pages, its cards put in the renderer (with this process's article objects); None if garbled."""
+def _received(renderer: Renderer, site: Site, sent: Any) -> dict[int, Rendered] | None:
+    """The child's pages by job, its cards put in the renderer (with this process's article objects); None if
+    garbled."""
     try:
         rendered, cards = sent
     except (TypeError, ValueError):
@@ -92,7 +127,7 @@ def _received(renderer: Renderer, site: Site, sent: Any) -> list[Rendered] | Non
             card = wanted.get(article.source_path)
             if card is not None:
                 renderer.cards[article.source_path] = (article, card)
-    return rendered
+    return rendered if isinstance(rendered, dict) else None
 
 
 def render_page(renderer: Renderer, site: Site, kind: str, item: Any) -> bytes:
