@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -20,6 +23,24 @@ from .progress import CHECK_STAGES, ProgressFn, progress_for
 
 if TYPE_CHECKING:
     from .build import BuildResult
+
+
+def run() -> None:
+    """The `pressroom` command: `main()`, then out without tearing the interpreter down one object at a time (after a
+    build of 10,000 releases that took ~25 ms of a one-edit build). Every file Pressroom writes is closed by then;
+    the exit handlers run and stdout and stderr are flushed here. A normal exit while a thread of ours still runs,
+    or when the output cannot be flushed (Python then says so as usual)."""
+    code = main()
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

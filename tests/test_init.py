@@ -95,7 +95,7 @@ def test_the_workflow_installs_the_wheel_of_this_very_pressroom(tmp_path):
         assert "pressroom_themes/default/templates/base.html" in names
         info = f"pressroom-{VERSION}.dist-info/"
         assert wheel.read(info + "METADATA").decode().count(f"Version: {VERSION}") >= 1
-        assert b"pressroom = generator.cli:main" in wheel.read(info + "entry_points.txt")
+        assert b"pressroom = generator.cli:run" in wheel.read(info + "entry_points.txt")
         assert wheel.testzip() is None
     pins = (tmp_path / CONSTRAINTS).read_text().splitlines()
     for library in ("Jinja2", "Markdown", "lxml"):

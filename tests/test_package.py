@@ -99,7 +99,7 @@ def test_the_wheel_carries_code_themes_licence_and_metadata(wheel: Path):
                 assert "pressroom_themes/" + source.relative_to(ROOT / "themes").as_posix() in names
         info = f"pressroom-{VERSION}.dist-info/"
         assert archive.read(info + "licenses/LICENSE") == (ROOT / "LICENSE").read_bytes()
-        assert b"pressroom = generator.cli:main" in archive.read(info + "entry_points.txt")
+        assert b"pressroom = generator.cli:run" in archive.read(info + "entry_points.txt")
         meta = _metadata(archive)
     assert (meta["Name"], meta["Version"], meta["Requires-Python"]) == ("pressroom", VERSION, ">=3.11")
     assert meta["License-Expression"] == "MIT" and meta["Description-Content-Type"] == "text/markdown"
