@@ -46,3 +46,17 @@ def test_help_and_usage_errors_exit_as_argparse_says(tmp_path: Path) -> None:
     assert pressroom("--version").returncode == 0
     wrong = pressroom("build", "--no-such-option")
     assert wrong.returncode == 2 and "usage:" in wrong.stderr
+
+
+def test_what_a_build_made_is_held_for_the_caller_to_drop(tmp_path: Path) -> None:
+    """`main(held=...)` leaves the builder (the whole site model) to the caller: the command leaves before
+    dropping it, instead of freeing every object of the site first."""
+    from generator.build import SiteBuilder
+    from generator.cli import main
+
+    root = tmp_path / "site"
+    make_site(root, 6)
+    held: list[object] = []
+    assert main(["build", "--site", str(root), "--quiet"], held=held) == 0
+    [builder] = held
+    assert isinstance(builder, SiteBuilder) and builder.last is not None and builder.last.articles == 6

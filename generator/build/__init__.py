@@ -37,12 +37,16 @@ from .result import BuildResult
 
 
 def build(config: Config, *, strict: bool = False, run_import: bool = True, search: bool = True,
-          progress: Callable[[str, int], None] | None = None) -> BuildResult:
+          progress: Callable[[str, int], None] | None = None, held: list[object] | None = None) -> BuildResult:
     """`pressroom build`: the recipe, through the cache; a no-change build answers from the last build's record.
 
-    `search=False` skips Pagefind and carries the previous index over; `progress(stage, count)` hears each stage."""
-    return SiteBuilder(config, search=search, strict=strict, run_import=run_import, one_shot=True,
-                       progress=progress).build()
+    `search=False` skips Pagefind and carries the previous index over; `progress(stage, count)` hears each stage;
+    `held` gets the builder, for the caller to drop when it likes (the command leaves first: `cli.run`)."""
+    builder = SiteBuilder(config, search=search, strict=strict, run_import=run_import, one_shot=True,
+                          progress=progress)
+    if held is not None:
+        held.append(builder)
+    return builder.build()
 
 
 __all__ = ["BuildResult", "SiteBuilder", "build"]
