@@ -25,15 +25,16 @@ from ..errors import Problem, Problems
 from ..model import Model, difference, find_redirects
 from ..model.update import Dirty
 from ..render import LIST_TEMPLATES, Renderer, static_files
+from ..search import available as search_available
 from .collect import collect_outputs
 from .deps import Keys, Output, Plan, config_repr, plan_pages, theme_fingerprints
 from .lock import build_lock
 from .record import SavedRecord, due, held_until, manifest_saved, state_key, trusted_digests
 from .result import BuildResult
-from .contents import Contents
+from .contents import Contents, urls_in_use
 from .sources import Files, Stamp, import_new_seeds, moved, scan, select
 from .bytecode import template_cache
-from .cards import WORTH_LOADING, Cards, cards_key, load_cards, save_cards
+from .cards import cards_key, save_cards, saved_cards
 from .journal import recover
 from ..model.stored import StoredModel, relinked
 from .resume import RESUME_MAX, load_state, save_state, save_state_soon, state_name
@@ -204,7 +205,7 @@ class SiteBuilder:
         quick = swap and not due(self._held)      # unless a held-back release has fallen due (it joins the lists)
         pairs = (self.contents.edited_in_place(changed, was, self.keys.hashes, self._model.keeps_order, self._redirects)
                  if quick else None)
-        added = self.contents.added_releases(changed, was, self._taken()) if quick and pairs is None else None
+        added = self.contents.added_releases(changed, was, urls_in_use(self._articles, self._pages, self._redirects)) if quick and pairs is None else None
         if pairs is not None or added is not None:      # the selection stands: so do its problems
             for item in self._select_problems:
                 problems.add(item)
@@ -296,11 +297,6 @@ class SiteBuilder:
         self._held = held_until(entries, self.config.drafts)
         return kept
 
-    def _taken(self) -> set[str]:
-        """Every URL a release or page has, and every alias redirecting, lower-cased (as `select` compares them)."""
-        return ({a.route.lower() for a in self._articles} | {p.route.lower() for p in self._pages}
-                | {alias.lower() for alias, _ in self._redirects})
-
     def _write(self, plan: Plan, *, staged: bool, old: Output, problems: Problems,
                record: bool) -> tuple[tuple[str, ...], float]:
         """Render and write what the plan says (`publish`: staged, journal or serve's in place); returns
@@ -312,21 +308,23 @@ class SiteBuilder:
             new.articles = len(plan.site.articles)
         assert self.renderer is not None
         journal = staged and journal_fits(len(plan.render), old)
+        index = self.search and config.search
         staging = None
         try:
             staging = make_staging(config.output_dir) if staged and not journal else None   # a signal still cleans it up
             self.progress("render", len(plan.render))
-            cards = self._saved_cards(plan)
+            cards = saved_cards(self.renderer, self.cache, self.keys, plan.render, self.contents.entries) \
+                if self.one_shot else None
             out = collect_outputs(self.renderer, self.keys, self._model.groups, self.statics, config,
-                                  plan, old, new, staging)
+                                  plan, old, new, staging, index=index and search_available())
             if cards is not None:
                 save_cards(self.cache, cards_key(self.keys), cards, self.renderer.cards, self.contents.entries)
             saving = save_state_soon(self._save_state) if record and self.one_shot else None
             self.progress("write", len(out.payload))
-            if self.search and config.search:
+            if index:
                 self.progress("index", 0)
             done = publish(out, plan.site, old, config.output_dir, staging=staging, journal=journal,
-                           index=self.search and config.search, problems=problems, output_name=config.output)
+                           index=index, problems=problems, output_name=config.output)
             staging = None
         finally:
             if staging is not None:
@@ -340,16 +338,6 @@ class SiteBuilder:
         return out.written, done.seconds
 
     # ----- pieces
-
-    def _saved_cards(self, plan: Plan) -> Cards | None:
-        """In a `pressroom build` that renders many list pages, the summary cards saved by the last one, put in the
-        renderer (and returned, to tell whether to save them again); None when not worth it or not a one-shot."""
-        assert self.renderer is not None
-        if not self.one_shot or sum(1 for job in plan.render if job[0] == "l") < WORTH_LOADING:
-            return None
-        if not self.renderer.cards:
-            self.renderer.cards.update(load_cards(self.cache, cards_key(self.keys), self.contents.entries))
-        return dict(self.renderer.cards)
 
     def _file_lock(self) -> AbstractContextManager[None]:
         return build_lock(self.config.site_dir, self.config.output_dir, say=self.say)

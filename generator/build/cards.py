@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..cache import DiskCache, fingerprint
 from ..content import Article
-from ..render import CARD_TEMPLATE
-from .deps import Keys
+from ..render import CARD_TEMPLATE, Renderer
+from .deps import Job, Keys
 from .entries import CHUNKS, chunk_of
 from .sources import FileEntry
 
@@ -20,6 +20,17 @@ Cards = dict[str, tuple[Article, str]]      # source path -> (article, its card)
 
 def cards_key(keys: Keys) -> str:
     return fingerprint(NAME, keys.global_key, keys.tfp.get(CARD_TEMPLATE, b"").hex())
+
+
+def saved_cards(renderer: Renderer, cache: DiskCache, keys: Keys, jobs: list[Job],
+                entries: dict[str, FileEntry]) -> Cards | None:
+    """In a build that renders many list pages, the summary cards saved by the last one, put in the renderer (and
+    returned, to tell whether to save them again); None when not worth reading."""
+    if sum(1 for job in jobs if job[0] == "l") < WORTH_LOADING:
+        return None
+    if not renderer.cards:
+        renderer.cards.update(load_cards(cache, cards_key(keys), entries))
+    return dict(renderer.cards)
 
 
 def load_cards(cache: DiskCache, key: str, entries: dict[str, FileEntry]) -> Cards:

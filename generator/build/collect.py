@@ -14,6 +14,7 @@ from ..render import Renderer
 from ..urls import output_file
 from .deps import Keys, Output, Plan
 from .rendering import render_jobs
+from .shards import SearchPlan, plan_search
 
 TagPages = dict[tuple[str, str], list[Listing]]
 
@@ -26,6 +27,7 @@ class Collected:
     payload: dict[str, bytes] = field(default_factory=dict)  # file -> bytes to write
     changed: set[str] = field(default_factory=set)           # files whose bytes differ from the last build
     staged_already: set[str] = field(default_factory=set)    # written into staging by render workers
+    search: SearchPlan | None = None                         # the search plan, begun while pages render
 
     @property
     def written(self) -> tuple[str, ...]:
@@ -33,17 +35,22 @@ class Collected:
 
 
 def collect_outputs(renderer: Renderer, keys: Keys, groups: TagPages, statics: dict[str, Path], config: Config,
-                    plan: Plan, old: Output, new: Output, staging: Path | None) -> Collected:
-    """The bytes of every output file; only what the plan, a group key or a static's version says is new."""
+                    plan: Plan, old: Output, new: Output, staging: Path | None, *, index: bool = False) -> Collected:
+    """The bytes of every output file; only what the plan, a group key or a static's version says is new.
+    `index`: the search plan is begun too (`Collected.search`), for every release page not rendered now."""
     out = Collected(new)
     new.files.update(plan.keep)
     site = plan.site
     page_routes = ([a.route for a in site.articles] + [listing.route for listing in site.listings]
                    + [page.route for page in site.pages])
 
-    def site_wide() -> None:        # while a second core renders, if one does: it needs no rendered page
+    def site_wide() -> None:        # while a second core renders, if one does: it needs no page rendered now
         page_routes.extend(_site_pages(renderer, keys, plan, old, out))
         _extras(site, config, page_routes, keys, groups, old, out)
+        if index:
+            rendered = {name for kind, _, name, _ in plan.render if kind == "a"}
+            out.search = plan_search(site, new.files, old, new, lambda name: (config.output_dir / name).read_bytes(),
+                                     later=rendered)
 
     for name, key, data_digest, data in render_jobs(renderer, site, plan.render, staging, site_wide):
         new.files[name] = (key, data_digest)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..cache import DiskCache, fingerprint
 from ..changes import ChangeKind, Changes
 from ..config import Config
-from ..content import CONTENT_SUFFIXES, Article, Loaded, is_future, utc_now
+from ..content import CONTENT_SUFFIXES, Article, Loaded, Page, is_future, utc_now
 from ..errors import Problem
 from ..markup import MarkdownRenderer
 from ..model import moves_in_place, same_place
@@ -179,3 +179,9 @@ def _relative(path: Path, site_dir: Path) -> str:
         return path.relative_to(site_dir).as_posix()
     except ValueError:
         return ""
+
+
+def urls_in_use(articles: list[Article], pages: tuple[Page, ...], redirects: tuple[tuple[str, str], ...]) -> set[str]:
+    """Every URL a release or page has, and every alias redirecting, lower-cased (as `select` compares them)."""
+    return ({a.route.lower() for a in articles} | {p.route.lower() for p in pages}
+            | {alias.lower() for alias, _ in redirects})

@@ -20,7 +20,7 @@ from .deps import Output
 from .collect import Collected
 from .journal import Journal
 from .delta import index_search, plan_delta
-from .shards import SearchPlan, carry_shards, plan_search
+from .shards import SearchPlan, carry_shards, finish_search_plan, plan_search
 from .writing import SEARCH_DIR, marker_text, write_in_place, write_staged, written_by
 
 JOURNAL_SHARE = 4          # at most a quarter of the site's files go through the journal; more are staged
@@ -82,7 +82,10 @@ def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, stag
         staged = staging / name if staging is not None else None
         return (staged if staged is not None and staged.is_file() else output_dir / name).read_bytes()
 
-    plan = plan_search(site, out.new.files, old, out.new, read)
+    if out.search is not None:      # begun while the list pages were rendered (collect.py)
+        plan = finish_search_plan(out.search, out.new.files, old, out.new, read)
+    else:
+        plan = plan_search(site, out.new.files, old, out.new, read)
     index_dir = output_dir / SEARCH_DIR
     ui_missing = not (index_dir / "pagefind-ui.js").is_file() or not (index_dir / search.SHARDS_FILE).is_file()
     plan_delta(plan, old, index_dir, ui_missing=ui_missing)

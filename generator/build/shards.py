@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,7 @@ class SearchPlan:
     delta_pages: list[str] = field(default_factory=list)
     delta_fresh: bool = False                     # this build indexes the delta
     stale: list[str] = field(default_factory=list)   # Pagefind ids of base pages changed or gone since
+    later: list[str] = field(default_factory=list)   # pages to hash once rendered (`finish_search_plan`)
 
     def pages_of(self, name: str) -> list[str]:
         return self.delta_pages if name == self.delta else self.members[name]
@@ -89,24 +90,43 @@ def shard_key(stamp: bytes, pages: dict[str, bytes]) -> bytes:
 
 
 def plan_search(site: Site, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output,
-                read: Callable[[str], bytes]) -> SearchPlan:
+                read: Callable[[str], bytes], *, later: Container[str] = ()) -> SearchPlan:
     """Group the release pages into base shards and hash what Pagefind reads of each (`indexed_part`), so a
-    neighbour's new title in its links changes nothing; `delta.plan_delta` then decides what to index."""
+    neighbour's new title in its links changes nothing; `delta.plan_delta` then decides what to index. Pages in
+    `later` (still being rendered) are hashed by `finish_search_plan`."""
     count = shard_count(len(site.articles))
     names = [shard_name(count, number) for number in range(count)]
     plan = SearchPlan(stamp=search.binary_stamp().encode())
-    members, shards, parts, indexed, was = plan.members, plan.shard_of, plan.parts, new.indexed, old.indexed
+    members, shards = plan.members, plan.shard_of
     for article in site.articles:
         page = output_file(article.route)
         shard = shards[page] = names[shard_of(article.source_path, count)]
         members.setdefault(shard, []).append(page)
-        known = was.get(page)
-        if known is None or known[0] != files[page][1]:
-            known = (files[page][1], digest(indexed_part(read(page))))
-        indexed[page], parts[page] = known, known[1]
-    for pages in plan.members.values():
+        if page in later:
+            plan.later.append(page)
+        else:
+            _hash_part(plan, page, files, old, new, read)
+    for pages in members.values():
         pages.sort()
     return plan
+
+
+def finish_search_plan(plan: SearchPlan, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output,
+                       read: Callable[[str], bytes]) -> SearchPlan:
+    """The pages `plan_search` left for later, hashed now that they are rendered."""
+    for page in plan.later:
+        _hash_part(plan, page, files, old, new, read)
+    plan.later = []
+    return plan
+
+
+def _hash_part(plan: SearchPlan, page: str, files: dict[str, tuple[bytes, bytes]], old: Output, new: Output,
+               read: Callable[[str], bytes]) -> None:
+    """The hash of what Pagefind reads of `page`: the last build's, while the page's bytes are the same."""
+    known = old.indexed.get(page)
+    if known is None or known[0] != files[page][1]:
+        known = (files[page][1], digest(indexed_part(read(page))))
+    new.indexed[page], plan.parts[page] = known, known[1]
 
 
 def page_url(page: str) -> str:
