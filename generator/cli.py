@@ -30,11 +30,12 @@ def run() -> None:
     a build made is held (`held`) until then: after a one-edit build of 10,000 releases, freeing the site's
     objects took ~20 ms and the interpreter's teardown ~25 ms more. Every file Pressroom writes is closed by then;
     the exit handlers run and stdout and stderr are flushed here. A normal exit while a thread of ours still runs,
-    or when the output cannot be flushed (Python then says so as usual)."""
+    under a profiler or tracer (which writes its report as Python exits), or when the output cannot be flushed."""
     held: list[object] = []
     code = main(held=held)
     main_thread = threading.main_thread()
-    if any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
+    watched = sys.getprofile() is not None or sys.gettrace() is not None     # cProfile, pyinstrument, coverage
+    if watched or any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
         sys.exit(code)
     try:
         atexit._run_exitfuncs()

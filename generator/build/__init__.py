@@ -15,8 +15,8 @@ One idea per module, in the order data flows:
 | `entries` | the parsed files in the cache, in chunks: an edit saves one |
 | `contents` | every content file as last read (stamp, hash, parse): what to read again after a change |
 | `deps` | each output page's dependency key, and the plan of what to render |
-| `forked` | the one place that forks (parse and render workers aside): `fork_ok`, `in_child` |
-| `rendering` | render the planned pages, forked over the cores when many, half in a child when a few hundred |
+| `forked` | the one place that forks (parse and render workers aside): `fork_ok`, `in_child`, `sent_back`, `on_two_cores` |
+| `rendering` | render the planned pages, forked over the cores when many; a few hundred shared with one child through a queue |
 | `collect` | the bytes of every output file: pages, site-wide pages, feeds, statics |
 | `writing` | staged + swapped output, or atomic in-place files; the output marker |
 | `journal` | in-place writes of a small change set that a killed build never leaves half done |
