@@ -43,7 +43,8 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
             index: bool, problems: Problems, output_name: str) -> Written:
     """Write `out` the way the change set calls for; index the shards whose pages changed when `index`."""
     new = out.new
-    removed = sorted((set(old.files) | set(old.extras)) - set(new.files) - set(new.extras))
+    removed = sorted((old.files.keys() - new.files.keys() - new.extras.keys())
+                     | (old.extras.keys() - new.extras.keys() - new.files.keys()))
     if index and not search.available():
         problems.add(problem(f"{output_name}/{search.INDEX_DIR}", 0, search.NOT_INSTALLED, warning=True))
     plan = _search_plan(out, site, old, output_dir, staging, index and search.available())
@@ -57,6 +58,8 @@ def publish(out: Collected, site: Site, old: Output, output_dir: Path, *, stagin
     changed = bool(out.written or removed or (plan and (plan.dirty or plan.delta_fresh)))
     if not changed and written_by(output_dir) == old.build_id and old.build_id:
         new.build_id, new.stats = old.build_id, dict(old.stats)
+        if plan is not None:
+            _record(new, plan)      # (a build that writes records them once indexed)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         return Written("none")
@@ -89,7 +92,6 @@ def _search_plan(out: Collected, site: Site, old: Output, output_dir: Path, stag
     index_dir = output_dir / SEARCH_DIR
     ui_missing = not (index_dir / "pagefind-ui.js").is_file() or not (index_dir / search.SHARDS_FILE).is_file()
     plan_delta(plan, old, index_dir, ui_missing=ui_missing)
-    _record(out.new, plan)
     return plan
 
 
@@ -146,7 +148,9 @@ def _journaled(out: Collected, old: Output, output_dir: Path, removed: list[str]
         journal.abandon()
         raise
     fresh = set(out.payload) | set(out.changed)
-    new.stats = {name: stat for name, stat in old.stats.items() if name not in fresh}
+    new.stats = dict(old.stats)
+    for name in fresh:
+        new.stats.pop(name, None)
     new.fresh = fresh
     return seconds
 

@@ -196,11 +196,13 @@ def record_stats(output_dir: Path, out: Output) -> None:
         stats: dict[str, tuple[int, int]] = {}
         todo, folders = names, folders_of(names)
     else:
-        current = set(names)
-        removed = [name for name in out.stats if name not in current and not name.endswith("/")]
+        removed = [name for name in out.stats.keys() - set(names) if not name.endswith("/")]
         todo, folders = list(out.fresh), folders_of([*out.fresh, *removed])
-        stats = {name: out.stats[name] for name in names if name in out.stats}
-        stats.update((name, st) for name, st in out.stats.items() if name.endswith("/") and name[:-1] not in folders)
+        stats = dict(out.stats)       # copied whole and trimmed: at 100,000 releases 350,000 entries, a few changed
+        for name in removed:
+            del stats[name]
+        for folder in folders:
+            stats.pop(f"{folder}/", None)
     out.fresh = None
     base = f"{output_dir}/"
     stat = os.stat
