@@ -372,6 +372,7 @@ class SiteBuilder:
     def _save_manifest(self, out: Output, saving: Callable[[], str | None] | None = None) -> None:
         """The output record, and with it the state a later `pressroom build` takes up (the record names it), unless
         a child saved that state meanwhile (`saving`)."""
+        self.record.save_stats(out)       # while a child may still be saving the state
         token = saving() if saving is not None else None
         if token is None:
             token = self._save_state()

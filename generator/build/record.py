@@ -103,12 +103,17 @@ class SavedRecord:
             self._pending()        # reap the child; its answer is about a folder about to change
         self._found, self._answer, self._pending = None, None, None
 
-    def save(self, out: Output) -> None:
-        """The record, its stats and its head (each names the build: one saved without the others is never trusted)."""
+    def save_stats(self, out: Output) -> None:
+        """The output's stats, taken now (its files are written) and saved apart from the record, which `save` saves
+        after (a build saves these while a child may still be saving its state)."""
         record_stats(self.output_dir, out)
         names, numbers = pack_stats(out.stats)
-        self.cache.save(RECORD, self.key, replace(out, stats={}))
         self.cache.save(STATS, self.key, PackedStats(out.build_id, names, numbers))
+
+    def save(self, out: Output) -> None:
+        """The record and its head, after `save_stats` (each part names the build: one saved without the others is
+        never trusted)."""
+        self.cache.save(RECORD, self.key, replace(out, stats={}))
         self.cache.save(HEAD, self.key, Head(out.build_id, out.state, out.articles, out.problems, out.held_until,
                                              len(out.files) + len(out.extras)))
 
