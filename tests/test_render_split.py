@@ -113,3 +113,15 @@ def test_a_child_that_dies_midway_leaves_what_it_took_to_this_process(tmp_path: 
 
     monkeypatch.setattr(rendering, "render_page", dies_in_child)
     assert rendering.render_jobs(renderer, site, jobs, None) == alone
+
+
+def test_without_a_queue_every_page_is_rendered_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe that cannot hold the queue (or none at all): no child, every page rendered by this process."""
+    builder = built(tmp_path / "site", 300)
+    jobs = listing_jobs(builder)
+    renderer, site = builder.renderer, builder._model.site
+    alone = rendering._render_here(renderer, site, jobs)
+    monkeypatch.setattr(rendering.os, "write", lambda fd, data: len(data) - 1)       # a short write: no queue
+    ran: list[int] = []
+    assert rendering.render_jobs(renderer, site, jobs, None, meanwhile=lambda: ran.append(os.getpid())) == alone
+    assert ran == [os.getpid()]

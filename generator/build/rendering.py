@@ -24,7 +24,7 @@ from .writing import safe_relative
 Rendered = tuple[str, bytes, bytes, "bytes | None"]   # (output file, key, bytes hash, bytes or None: already staged)
 SPLIT_MIN = 100     # pages to render in place before a second core shares them (a fork costs ~10 ms)
 SHARE = 8           # jobs a process takes from the shared queue at a time (~4 ms of list pages)
-QUEUE_MAX = 4096    # shares in the queue: 8 KiB, within any pipe buffer, so filling it never blocks
+QUEUE_MAX = 2048    # shares in the queue: 4 KiB, one page, the least pipe buffer Linux gives
 
 
 def render_jobs(renderer: Renderer, site: Site, jobs: list[Job], staging: Path | None,
@@ -95,16 +95,23 @@ def _render_split(renderer: Renderer, site: Site, jobs: list[Job], meanwhile: Ca
 
 def _queue(count: int) -> int:
     """A pipe holding the numbers 0..count-1 (two bytes each), for processes that share it to take in turn (a read
-    of two bytes from a pipe is never split between readers); its read end, or -1 when there is none: this process
-    then takes every number."""
+    of two bytes from a pipe is never split between readers); its read end, or -1 when there is none (this process
+    then renders every job). Filled without blocking: a pipe too small for them is no queue."""
     try:
         read_fd, write_fd = os.pipe()
     except OSError:
         return -1
+    numbers = b"".join(number.to_bytes(2, "big") for number in range(count))
     try:
-        os.write(write_fd, b"".join(number.to_bytes(2, "big") for number in range(count)))
+        os.set_blocking(write_fd, False)
+        filled = os.write(write_fd, numbers) == len(numbers)
+    except OSError:
+        filled = False
     finally:
         os.close(write_fd)
+    if not filled:
+        os.close(read_fd)
+        return -1
     return read_fd
 
 
