@@ -26,21 +26,22 @@ def regroup(groups: dict[GroupKey, list[Listing]], removed: Sequence[Article],
     members = {key: list(chain.from_iterable(page.articles for page in pages)) for key, pages in groups.items()}
     members.setdefault(("home", ""), [])
     gone = {a.route for a in removed}
-    for key in _keys_of(removed):
+    for key in group_keys(removed):
         if key in members:
             members[key] = [a for a in members[key] if a.route not in gone]
     for article in added:
         slugs = [t.slug for t in article.tags]
         if len(set(slugs)) != len(slugs):
             return None
-        for key in _keys_of([article]):
+        for key in group_keys([article]):
             if not _insert(members.setdefault(key, []), article):
                 return None
     return _groups(members)
 
 
-def _keys_of(articles: Iterable[Article]) -> list[GroupKey]:
-    """Every group each article is a member of (home, tags, year, month, issuing offices, authors)."""
+def group_keys(articles: Iterable[Article]) -> list[GroupKey]:
+    """Every group each article is a member of, the listings that show it: home, its tags, year, month, issuing
+    offices and authors."""
     keys: list[GroupKey] = []
     for article in articles:
         keys.append(("home", ""))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from operator import attrgetter
 
 from ..content import Article, Page
 from .neighbours import RELATED_WINDOW, Lookup, Neighbours, neighbours_of
-from .regroup import GroupKey, regroup
-from .site import Listing, Site, build_site, group_articles, taxonomy_terms
+from .regroup import GroupKey, group_keys, regroup
+from .site import Listing, Site, build_site, group_articles
 
 _route = attrgetter("route")
 
@@ -46,7 +46,7 @@ class Model:
         if grouped is None or len(grouped.ordered) != len(articles):
             grouped = group_articles(articles)
         touched = removed + added
-        affected = _groups_of(touched)
+        affected = {("home", ""), *group_keys(touched)}
         old_pages = {listing.route: listing for key in affected for listing in self.groups.get(key, ())}
         groups: dict[GroupKey, list[Listing]] = {}
         dirty_listings: set[str] = set()
@@ -79,7 +79,7 @@ class Model:
         site = self.site
         dirty_listings: set[str] = set()
         replaced: dict[str, Listing] = {}
-        for key in _groups_of([old for old, _ in pairs]):
+        for key in set(group_keys([old for old, _ in pairs])):
             fresh = []
             for page in self.groups[key]:
                 if not sub.keys().isdisjoint(map(_route, page.articles)):     # C loops: 1,000s of pages
@@ -212,18 +212,6 @@ def _relink_near(moves: list[Article], ordered: tuple[Article, ...], neighbours:
             neighbours[route] = links
             changed.add(route)
     return changed
-
-
-def _groups_of(articles: Iterable[Article]) -> set[GroupKey]:
-    """The listing groups that show any of `articles`: home, their tags, years and months."""
-    found: set[GroupKey] = {("home", "")}
-    for article in articles:
-        found.update(("tag", t.slug) for t in article.tags)
-        found.add(("year", f"{article.date.year:04d}"))
-        found.add(("month", f"{article.date.year:04d}/{article.date.month:02d}"))
-        found.update(("source", slug) for slug, _ in taxonomy_terms((article.source,) if article.source else ()))
-        found.update(("author", slug) for slug, _ in taxonomy_terms(article.authors))
-    return found
 
 
 def _near_in_tags(touched: list[Article], old_by_tag: dict[str, list[Article]], by_tag: dict[str, list[Article]],
