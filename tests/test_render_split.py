@@ -29,6 +29,14 @@ def listing_jobs(builder: SiteBuilder) -> list[tuple[str, object, str, bytes]]:
     return [("l", listing, f"{listing.route}index.html", b"key") for listing in site.listings]
 
 
+def listings_rendered_alone(tmp_path: Path) -> tuple:
+    """A built site's renderer and model, a job for each list page, and those pages as one process renders them."""
+    builder = built(tmp_path / "site", 300)
+    jobs = listing_jobs(builder)
+    renderer, site = builder.renderer, builder._model.site
+    return renderer, site, jobs, rendering._render_here(renderer, site, jobs)
+
+
 def test_split_rendering_gives_the_pages_and_cards_of_one_process(tmp_path: Path) -> None:
     builder = built(tmp_path / "site", 300)
     jobs = listing_jobs(builder)
@@ -46,10 +54,7 @@ def test_split_rendering_gives_the_pages_and_cards_of_one_process(tmp_path: Path
 
 
 def test_a_child_that_fails_leaves_its_share_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    builder = built(tmp_path / "site", 300)
-    jobs = listing_jobs(builder)
-    renderer, site = builder.renderer, builder._model.site
-    alone = rendering._render_here(renderer, site, jobs)
+    renderer, site, jobs, alone = listings_rendered_alone(tmp_path)
     parent, real = os.getpid(), rendering.render_page
 
     def fails_in_child(*args: object) -> bytes:
@@ -76,10 +81,7 @@ def test_a_new_release_rendered_on_two_cores_equals_a_cold_build(tmp_path: Path,
 
 def test_both_processes_take_pages_while_this_one_also_does_its_own_work(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    builder = built(tmp_path / "site", 300)
-    jobs = listing_jobs(builder)
-    renderer, site = builder.renderer, builder._model.site
-    alone = rendering._render_here(renderer, site, jobs)
+    renderer, site, jobs, alone = listings_rendered_alone(tmp_path)
     log, real = tmp_path / "renderers.txt", rendering.render_page
 
     def noted(*args: object) -> bytes:
@@ -98,10 +100,7 @@ def test_both_processes_take_pages_while_this_one_also_does_its_own_work(tmp_pat
 
 def test_a_child_that_dies_midway_leaves_what_it_took_to_this_process(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    builder = built(tmp_path / "site", 300)
-    jobs = listing_jobs(builder)
-    renderer, site = builder.renderer, builder._model.site
-    alone = rendering._render_here(renderer, site, jobs)
+    renderer, site, jobs, alone = listings_rendered_alone(tmp_path)
     parent, real, calls = os.getpid(), rendering.render_page, []
 
     def dies_in_child(*args: object) -> bytes:
@@ -117,10 +116,7 @@ def test_a_child_that_dies_midway_leaves_what_it_took_to_this_process(tmp_path: 
 
 def test_without_a_queue_every_page_is_rendered_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pipe that cannot hold the queue (or none at all): no child, every page rendered by this process."""
-    builder = built(tmp_path / "site", 300)
-    jobs = listing_jobs(builder)
-    renderer, site = builder.renderer, builder._model.site
-    alone = rendering._render_here(renderer, site, jobs)
+    renderer, site, jobs, alone = listings_rendered_alone(tmp_path)
     monkeypatch.setattr(rendering.os, "write", lambda fd, data: len(data) - 1)       # a short write: no queue
     ran: list[int] = []
     assert rendering.render_jobs(renderer, site, jobs, None, meanwhile=lambda: ran.append(os.getpid())) == alone
