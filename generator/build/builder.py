@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from operator import attrgetter
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from ..cache import DiskCache, digest, fingerprint
@@ -205,7 +206,8 @@ class SiteBuilder:
         quick = swap and not due(self._held)      # unless a held-back release has fallen due (it joins the lists)
         pairs = (self.contents.edited_in_place(changed, was, self.keys.hashes, self._model.keeps_order, self._redirects)
                  if quick else None)
-        added = self.contents.added_releases(changed, was, urls_in_use(self._articles, self._pages, self._redirects)) if quick and pairs is None else None
+        in_use = partial(urls_in_use, self._articles, self._pages, self._redirects)
+        added = self.contents.added_releases(changed, was, in_use) if quick and pairs is None else None
         if pairs is not None or added is not None:      # the selection stands: so do its problems
             for item in self._select_problems:
                 problems.add(item)

@@ -120,10 +120,12 @@ class Contents:
                 pairs.append((old, new))
         return pairs or None
 
-    def added_releases(self, changed: set[str], was: dict[str, Loaded], taken: set[str]) -> list[Article] | None:
+    def added_releases(self, changed: set[str], was: dict[str, Loaded],
+                       in_use: Callable[[], set[str]]) -> list[Article] | None:
         """The new releases, when every changed file is a new one that `select` would publish as it stands: no
         problem, not a draft, not held back, no alias, and a URL no other release, page, alias or generated page
-        has (`taken`: every URL and alias in use, lower-cased). Else None: the whole site is selected again."""
+        has (`in_use()`: every URL and alias in use, lower-cased; asked only when the rest holds). Else None: the
+        whole site is selected again."""
         added, now = [], utc_now()
         for rel in changed:
             entry = self.entries.get(rel)
@@ -132,12 +134,11 @@ class Contents:
             article = entry.loaded.article
             if article is None or article.aliases or (not self.config.drafts and (article.draft or is_future(article, now))):
                 return None
-            route = article.route.lower()
-            if route in taken or takes_generated_route(route):
-                return None
-            taken = taken | {route}
             added.append(article)
-        return added or None
+        routes = [article.route.lower() for article in added]
+        if not added or len(set(routes)) < len(routes) or any(map(takes_generated_route, routes)):
+            return None
+        return None if in_use().intersection(routes) else added
 
     def route_free(self, old: Article, new: Article, redirects: tuple[tuple[str, str], ...]) -> bool:
         """True when no other content file has or names (as an alias) either URL, and no redirect or generated
