@@ -3,6 +3,7 @@ every kind of edit (body, title, new release, deletion) found, or no longer foun
 browser, under /REPO/) right after the build. The delta's own rules are in test_search_delta.py."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -137,14 +138,51 @@ def test_a_listing_rewritten_in_the_same_second_is_not_taken_from_the_browser_ca
             browser.close()
 
 
-def test_what_pagefind_reads_of_a_page_leaves_out_the_links_to_other_releases():
-    page = (b'<html lang="en"><head><title>A</title></head><body><nav>menu</nav>'
-            b'<article class="release" data-pagefind-body><h1>A</h1><article>quoted</article><p>Text</p></article>'
-            b'<section class="related"><a href="/b/">B, renamed</a></section></body></html>')
-    part = shards.indexed_part(page)
-    assert b"<title>A</title>" in part and b"<p>Text</p></article>" in part and b"quoted" in part
-    assert b"renamed" not in part and b"menu" not in part
+PAGE = (b'<html lang="en"><head><title>A</title></head><body class="x"><header><img src="/logo.png" alt=""></header>'
+        b'<nav>menu</nav><article class="release" data-pagefind-body><h1>A</h1><article>quoted</article><p>Text</p>'
+        b'</article><section class="related"><a href="/b/">B, renamed</a></section></body></html>')
+
+
+def test_what_pagefind_reads_of_a_page_is_its_head_and_indexed_region_not_the_links_to_other_releases():
+    assert shards.indexed_part(PAGE) == (b'<html lang="en"><head><title>A</title></head><body class="x"><article class="release" '
+                     b'data-pagefind-body><h1>A</h1><article>quoted</article><p>Text</p></article></body></html>')
     assert shards.indexed_part(b"<html><body><p>no region</p></body></html>") == b"<html><body><p>no region</p></body></html>"
+
+
+@pytest.mark.parametrize("outside", [
+    b'<section class="related"><span data-pagefind-filter="topic">Rail</span></section>',   # a filter: read anywhere
+    b'<footer data-pagefind-meta="issuer:Port"></footer>',                                    # metadata
+    b'<section class="related"><img src="/b.jpg" alt="B"></section>',                        # an image after the title
+    b'<aside><H1>Other</H1></aside>',                                                          # a title
+])
+def test_a_page_whose_other_parts_pagefind_reads_is_keyed_whole(outside: bytes):
+    page = PAGE.replace(b"</body>", outside + b"</body>")
+    assert shards.indexed_part(page) == page
+
+
+@pytest.mark.parametrize("page", [
+    b'<html><body><p>about data-pagefind-body</p><div data-pagefind-body>x</div></body></html>',  # the mark as text
+    b'<html><body data-pagefind-body><p>x</p></body></html>',                                      # on <body> itself
+    b'<html><body><div data-pagefind-body><p>never closed</p></body></html>',
+])
+def test_a_page_whose_indexed_region_cannot_be_told_apart_is_keyed_whole(page: bytes):
+    assert shards.indexed_part(page) == page
+
+
+@needs_pagefind
+def test_a_filter_beside_the_indexed_region_is_indexed_again_when_it_alone_changes(sharded):
+    sharded.write("themes/default/templates/article.html",
+                  '{% extends "base.html" %}{% block main %}<article data-pagefind-body><h1>{{ article.title }}</h1>'
+                  '{{ present.body(article) }}</article><ul>{% for tag in article.tags %}'
+                  '<li data-pagefind-filter="topic">{{ tag.name }}</li>{% endfor %}</ul>{% endblock %}')
+    for topic in ("Walrus", "Narwhal"):
+        sharded.article("r3", "Release about the bridge", "2024-04-13", body="The bridge news.", tags=f"[{topic}]")
+        sharded.build()
+        assert fragments_with(sharded.out, f'"topic":["{topic}"]') == 1
+
+
+def fragments_with(out: Path, text: str) -> int:
+    return sum(text.encode() in gzip.decompress(p.read_bytes()) for p in (out / "pagefind").rglob("*.pf_fragment"))
 
 
 @needs_pagefind

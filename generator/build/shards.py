@@ -136,25 +136,43 @@ def page_url(page: str) -> str:
 
 _TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
 _MARK = b"data-pagefind-body"
+# What Pagefind takes from anywhere in a page, not only from its `data-pagefind-body` elements: filters, metadata
+# and sort keys (a `data-pagefind-*` attribute other than `-ignore`), the first <h1> as the result's title, the
+# first <title> as its fallback, and the first <img> after a title as its image.
+_READ_ANYWHERE = re.compile(rb"data-pagefind-(?!ignore)|<h1[\s>/]", re.IGNORECASE)
+_TITLE = re.compile(rb"<title[\s>/]", re.IGNORECASE)
+_IMAGE = re.compile(rb"<img[\s>/]", re.IGNORECASE)
 
 
 def indexed_part(html: bytes) -> bytes:
-    """What Pagefind reads of a page: its head (title, language, metadata) and each `data-pagefind-body`
-    element; the whole page when these cannot be told apart (a larger key is never wrong, only slower)."""
+    """What Pagefind reads of a page, for its index key: the head (title, language, metadata), the `<body>` tag
+    and each `data-pagefind-body` element (so a neighbour's new title in the related links changes nothing). The
+    whole page when the rest of it holds anything Pagefind reads (`_READ_ANYWHERE`: a theme that puts a filter
+    beside the indexed region), or when the elements cannot be told apart (a larger key is never wrong, only
+    slower)."""
     body = html.find(b"<body")
     at = html.find(_MARK, body) if body >= 0 else -1
-    if at < 0:
+    opened = html.find(b">", body) + 1
+    if at < 0 or not 0 < opened <= at:
         return html
-    parts = [html[:body]]
+    kept, left = [html[:opened]], []
+    end = opened
     while at >= 0:
         start = html.rfind(b"<", 0, at)
-        tag = _TAG.match(html, start) if start >= 0 else None
-        end = _element_end(html, tag.group(1), start) if tag else -1
-        if end < 0:
-            return html
-        parts.append(html[start:end])
+        tag = _TAG.match(html, start) if start >= end else None
+        close = _element_end(html, tag.group(1), start) if tag and html.find(b">", start, at) < 0 else -1
+        if close < 0:
+            return html          # the mark is not in a start tag, or its element never ends
+        left.append(html[end:start])
+        kept.append(html[start:close])
+        end = close
         at = html.find(_MARK, end)
-    return b"\0".join(parts)
+    left.append(html[end:])
+    head = kept[0]
+    if any(_READ_ANYWHERE.search(part) or _TITLE.search(part) and not _TITLE.search(head) for part in left) \
+            or any(_IMAGE.search(part) for part in left[1:]) or _IMAGE.search(left[0]) and b"data-pagefind-" in head:
+        return html              # an image before the first element counts only when the head names a title
+    return b"".join([*kept, b"</body></html>"])
 
 
 def _element_end(html: bytes, tag: bytes, start: int) -> int:
