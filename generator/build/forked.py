@@ -1,6 +1,7 @@
 """Work done in a forked child while this process goes on (the output check, saving the build state, the list
-pages it takes from the render queue, half a deploy's content hashes): only when forking is safe, and every child gone by `os._exit`, running no cleanup of
-ours. A thread would not do: it gets the interpreter back once per switch interval."""
+pages it takes from the render queue, half a deploy's content hashes): only when forking is safe, and every
+child gone by `os._exit`, running no cleanup of ours. A thread would not do: it gets the interpreter back once
+per switch interval."""
 from __future__ import annotations
 
 import multiprocessing
