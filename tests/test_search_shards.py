@@ -3,7 +3,6 @@ every kind of edit (body, title, new release, deletion) found, or no longer foun
 browser, under /REPO/) right after the build. The delta's own rules are in test_search_delta.py."""
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from generator.build import shards
 from tests.browser import chromium_or_skip
 from tests.crawl import serve_under
+from tests.test_deploy_cache import fragments_with
 from generator import search as search_index
 from tests.test_search import _browser_page, needs_pagefind, pagefind  # noqa: F401 - the fixture
 
@@ -144,8 +144,9 @@ PAGE = (b'<html lang="en"><head><title>A</title></head><body class="x"><header><
 
 
 def test_what_pagefind_reads_of_a_page_is_its_head_and_indexed_region_not_the_links_to_other_releases():
-    assert shards.indexed_part(PAGE) == (b'<html lang="en"><head><title>A</title></head><body class="x"><article class="release" '
-                     b'data-pagefind-body><h1>A</h1><article>quoted</article><p>Text</p></article></body></html>')
+    assert shards.indexed_part(PAGE) == (b'<html lang="en"><head><title>A</title></head><body class="x">'
+                                         b'<article class="release" data-pagefind-body><h1>A</h1><article>quoted'
+                                         b'</article><p>Text</p></article></body></html>')
     assert shards.indexed_part(b"<html><body><p>no region</p></body></html>") == b"<html><body><p>no region</p></body></html>"
 
 
@@ -179,10 +180,6 @@ def test_a_filter_beside_the_indexed_region_is_indexed_again_when_it_alone_chang
         sharded.article("r3", "Release about the bridge", "2024-04-13", body="The bridge news.", tags=f"[{topic}]")
         sharded.build()
         assert fragments_with(sharded.out, f'"topic":["{topic}"]') == 1
-
-
-def fragments_with(out: Path, text: str) -> int:
-    return sum(text.encode() in gzip.decompress(p.read_bytes()) for p in (out / "pagefind").rglob("*.pf_fragment"))
 
 
 @needs_pagefind
